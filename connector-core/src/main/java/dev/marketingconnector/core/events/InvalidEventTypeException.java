@@ -1,0 +1,27 @@
+package dev.marketingconnector.core.events;
+
+import dev.marketingconnector.core.ConnectorException;
+
+/** Input that cannot make a valid Kyma event type; the message quotes it. */
+public class InvalidEventTypeException extends ConnectorException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String input;
+
+    public InvalidEventTypeException(String input, String problem) {
+        super("Cannot make a Kyma event type of '" + abbreviate(input) + "': " + problem);
+        this.input = input;
+    }
+
+    public String input() {
+        return input;
+    }
+
+    private static String abbreviate(String input) {
+        if (input == null) {
+            return "null";
+        }
+        return input.length() <= 300 ? input : input.substring(0, 300) + "…";
+    }
+}

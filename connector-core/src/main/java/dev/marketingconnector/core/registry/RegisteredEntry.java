@@ -1,0 +1,16 @@
+package dev.marketingconnector.core.registry;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** An entry as the registry lists it: its registry id, display name, identifier (if any) and labels. */
+public record RegisteredEntry(String id, String name, Optional<String> identifier, Map<String, String> labels) {
+
+    public RegisteredEntry {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(identifier, "identifier");
+        labels = Map.copyOf(labels);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.marketingconnector.core.registry;
+
+import dev.marketingconnector.core.registration.ApplicationRegistration;
+import dev.marketingconnector.core.registration.ConnectorLabels;
+import dev.marketingconnector.core.registration.Registration;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings an {@link ApplicationRegistry} in line with an {@link ApplicationRegistration}: plans
+ * creates, updates and deletes, then applies them one by one, going on past a failed item.
+ *
+ * <p>Only entries labelled as this connector's (see {@link ConnectorLabels}, with this reconciler's
+ * owner) are ever updated or deleted. An entry is matched by identifier, never by display name, so a
+ * renamed service is updated in place. An entry is rewritten only when its fingerprint differs, so
+ * applying the same desired state twice writes nothing the second time.
+ */
+public final class RegistrationReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrationReconciler.class);
+
+    private final ApplicationRegistry registry;
+    private final String owner;
+    private final Clock clock;
+
+    /**
+     * @param registry where the entries live
+     * @param owner    who this connector is among others writing to the same Application, usually
+     *                 the catalog's product name; entries of other owners are left alone
+     */
+    public RegistrationReconciler(ApplicationRegistry registry, String owner) {
+        this(registry, owner, Clock.systemUTC());
+    }
+
+    public RegistrationReconciler(ApplicationRegistry registry, String owner, Clock clock) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (owner.isBlank()) {
+            throw new IllegalArgumentException("owner must not be blank");
+        }
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** Lists the registry and plans the changes. */
+    public RegistrationPlan plan(ApplicationRegistration desired) {
+        return plan(desired, registry.list(), owner);
+    }
+
+    /** Plans without a registry: desired vs. the listed entries. */
+    public static RegistrationPlan plan(ApplicationRegistration desired, List<RegisteredEntry> actual, String owner) {
+        Map<String, List<RegisteredEntry>> ownByIdentifier = new LinkedHashMap<>();
+        List<RegisteredEntry> foreign = new ArrayList<>();
+        List<PlannedChange> changes = new ArrayList<>();
+        for (RegisteredEntry entry : actual) {
+            if (!ConnectorLabels.isOwnedBy(entry.labels(), owner)) {
+                foreign.add(entry);
+            } else if (entry.identifier().isEmpty()) {
+                changes.add(new PlannedChange(ChangeAction.DELETE, "(none)", entry.name(), Optional.of(entry.id()),
+                        Optional.empty(), "connector entry without an identifier"));
+            } else {
+                ownByIdentifier.computeIfAbsent(entry.identifier().get(), k -> new ArrayList<>()).add(entry);
+            }
+        }
+
+        for (Registration wanted : desired.entries()) {
+            Registration marked = ConnectorLabels.mark(wanted, owner);
+            List<RegisteredEntry> existing = ownByIdentifier.remove(wanted.identifier());
+            if (existing == null) {
+                changes.add(new PlannedChange(ChangeAction.CREATE, wanted.identifier(), wanted.name(), Optional.empty(),
+                        Optional.of(marked), "not registered yet"));
+                continue;
+            }
+            RegisteredEntry current = existing.get(0);
+            String wantedFingerprint = marked.labels().get(ConnectorLabels.FINGERPRINT);
+            if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT))) {
+                changes.add(new PlannedChange(ChangeAction.UNCHANGED, wanted.identifier(), wanted.name(), Optional.of(current.id()),
+                        Optional.empty(), "up to date"));
+            } else {
+                changes.add(new PlannedChange(ChangeAction.UPDATE, wanted.identifier(), wanted.name(), Optional.of(current.id()),
+                        Optional.of(marked), current.name().equals(wanted.name()) ? "content changed" : "renamed from '" + current.name() + "'"));
+            }
+            for (RegisteredEntry duplicate : existing.subList(1, existing.size())) {
+                changes.add(new PlannedChange(ChangeAction.DELETE, wanted.identifier(), duplicate.name(), Optional.of(duplicate.id()),
+                        Optional.empty(), "duplicate entry for the same identifier"));
+            }
+        }
+
+        ownByIdentifier.forEach((identifier, entries) -> {
+            boolean retained = desired.retained().contains(identifier);
+            for (int i = 0; i < entries.size(); i++) {
+                RegisteredEntry entry = entries.get(i);
+                if (retained && i == 0) {
+                    changes.add(new PlannedChange(ChangeAction.UNCHANGED, identifier, entry.name(), Optional.of(entry.id()),
+                            Optional.empty(), "state unknown this run; left as it is"));
+                } else {
+                    changes.add(new PlannedChange(ChangeAction.DELETE, identifier, entry.name(), Optional.of(entry.id()),
+                            Optional.empty(), retained ? "duplicate entry for the same identifier" : "no longer offered"));
+                }
+            }
+        });
+        return new RegistrationPlan(desired.applicationName(), changes, foreign);
+    }
+
+    /** Applies a plan, one outcome per change; a failed item does not stop the others. */
+    public ReconcileResult apply(RegistrationPlan plan) {
+        return apply(plan, outcome -> { });
+    }
+
+    /** Applies a plan and reports each outcome as it happens (for progress output). */
+    public ReconcileResult apply(RegistrationPlan plan, Consumer<ItemOutcome> progress) {
+        Instant start = clock.instant();
+        List<ItemOutcome> outcomes = new ArrayList<>();
+        for (PlannedChange change : plan.changes()) {
+            ItemOutcome outcome = applyOne(change);
+            outcomes.add(outcome);
+            progress.accept(outcome);
+        }
+        Instant end = clock.instant();
+        ReconcileResult result = new ReconcileResult(plan, outcomes, false, end, Duration.between(start, end));
+        LOG.info("Reconciled Application '{}': {} (failed: {})", plan.applicationName(), result.completed(), result.failures().size());
+        return result;
+    }
+
+    /** Plans and, unless {@code dryRun}, applies. A dry run writes nothing and marks every change as planned. */
+    public ReconcileResult reconcile(ApplicationRegistration desired, boolean dryRun) {
+        return reconcile(desired, dryRun, outcome -> { });
+    }
+
+    public ReconcileResult reconcile(ApplicationRegistration desired, boolean dryRun, Consumer<ItemOutcome> progress) {
+        Instant start = clock.instant();
+        RegistrationPlan plan = plan(desired);
+        if (!dryRun) {
+            return apply(plan, progress);
+        }
+        List<ItemOutcome> outcomes = new ArrayList<>();
+        for (PlannedChange change : plan.changes()) {
+            ItemOutcome outcome = new ItemOutcome(change, ItemOutcome.Status.PLANNED, change.registryId(), Optional.empty());
+            outcomes.add(outcome);
+            progress.accept(outcome);
+        }
+        Instant end = clock.instant();
+        return new ReconcileResult(plan, outcomes, true, end, Duration.between(start, end));
+    }
+
+    private ItemOutcome applyOne(PlannedChange change) {
+        try {
+            return switchOn(change);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not {} '{}' ({}): {}", change.action().name().toLowerCase(java.util.Locale.ROOT), change.name(),
+                    change.identifier(), e.getMessage());
+            return new ItemOutcome(change, ItemOutcome.Status.FAILED, change.action() == ChangeAction.CREATE ? Optional.empty() : change.registryId(),
+                    Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    private ItemOutcome switchOn(PlannedChange change) {
+        switch (change.action()) {
+            case CREATE: {
+                String id = registry.create(change.registration().orElseThrow());
+                return new ItemOutcome(change, ItemOutcome.Status.SUCCEEDED, Optional.of(id), Optional.empty());
+            }
+            case UPDATE:
+                registry.update(change.registryId().orElseThrow(), change.registration().orElseThrow());
+                return new ItemOutcome(change, ItemOutcome.Status.SUCCEEDED, change.registryId(), Optional.empty());
+            case DELETE:
+                registry.delete(change.registryId().orElseThrow());
+                return new ItemOutcome(change, ItemOutcome.Status.SUCCEEDED, Optional.empty(), Optional.empty());
+            default:
+                return new ItemOutcome(change, ItemOutcome.Status.SUCCEEDED, change.registryId(), Optional.empty());
+        }
+    }
+}

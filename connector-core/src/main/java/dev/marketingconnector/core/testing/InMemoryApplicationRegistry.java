@@ -1,0 +1,169 @@
+package dev.marketingconnector.core.testing;
+
+import dev.marketingconnector.core.registration.ApiRegistration;
+import dev.marketingconnector.core.registration.BasicCredentials;
+import dev.marketingconnector.core.registration.Registration;
+import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.core.registry.RegisteredEntry;
+import dev.marketingconnector.core.registry.RegistryException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * An {@link ApplicationRegistry} held in memory, for tests of code that registers entries. It
+ * enforces what a real registry does (an update or delete of an unknown id fails, a registration
+ * needs a name), records every write, and fails the next calls on request.
+ *
+ * <pre>{@code
+ * InMemoryApplicationRegistry registry = new InMemoryApplicationRegistry();
+ * registry.failNext(1);                    // the next call throws a RegistryException
+ * new RegistrationReconciler(registry, "my-product").reconcile(desired, false);
+ * assertThat(registry.registrations()).hasSize(3);
+ * }</pre>
+ */
+public final class InMemoryApplicationRegistry implements ApplicationRegistry {
+
+    /** The endpoint name reported in the exceptions it throws. */
+    public static final String ENDPOINT = "in-memory";
+
+    /** A write the registry received. */
+    public record Write(Operation operation, String id, Optional<Registration> registration) {
+    }
+
+    public enum Operation {
+        CREATE,
+        UPDATE,
+        DELETE
+    }
+
+    private final Map<String, Stored> entries = new LinkedHashMap<>();
+    private final List<Write> writes = new ArrayList<>();
+    private final Deque<Supplier<RuntimeException>> failures = new ArrayDeque<>();
+    private int nextId = 1;
+    private int listCalls;
+
+    private record Stored(RegisteredEntry entry, Optional<Registration> registration) {
+    }
+
+    @Override
+    public synchronized List<RegisteredEntry> list() {
+        failIfAsked();
+        listCalls++;
+        return entries.values().stream().map(Stored::entry).toList();
+    }
+
+    @Override
+    public synchronized String create(Registration registration) {
+        Objects.requireNonNull(registration, "registration");
+        failIfAsked();
+        validate(registration);
+        String id = "entry-" + nextId++;
+        entries.put(id, stored(id, registration));
+        writes.add(new Write(Operation.CREATE, id, Optional.of(registration)));
+        return id;
+    }
+
+    @Override
+    public synchronized void update(String id, Registration registration) {
+        Objects.requireNonNull(registration, "registration");
+        failIfAsked();
+        requireKnown(id);
+        validate(registration);
+        entries.put(id, stored(id, registration));
+        writes.add(new Write(Operation.UPDATE, id, Optional.of(registration)));
+    }
+
+    @Override
+    public synchronized void delete(String id) {
+        failIfAsked();
+        requireKnown(id);
+        entries.remove(id);
+        writes.add(new Write(Operation.DELETE, id, Optional.empty()));
+    }
+
+    /** Adds an entry that somebody else created (no connector labels unless given); returns its id. */
+    public synchronized String addForeignEntry(String name, Optional<String> identifier, Map<String, String> labels) {
+        String id = "foreign-" + nextId++;
+        entries.put(id, new Stored(new RegisteredEntry(id, name, identifier, labels), Optional.empty()));
+        return id;
+    }
+
+    /** The next {@code calls} calls (any method) throw a {@link RegistryException} with status 503. */
+    public synchronized InMemoryApplicationRegistry failNext(int calls) {
+        return failNext(calls, () -> new RegistryException(ENDPOINT, 503, "injected failure"));
+    }
+
+    /** The next {@code calls} calls throw what {@code failure} supplies. */
+    public synchronized InMemoryApplicationRegistry failNext(int calls, Supplier<RuntimeException> failure) {
+        if (calls < 0) {
+            throw new IllegalArgumentException("calls must be >= 0, got " + calls);
+        }
+        for (int i = 0; i < calls; i++) {
+            failures.add(failure);
+        }
+        return this;
+    }
+
+    /** The registrations stored now, by id (foreign entries have none). */
+    public synchronized Map<String, Registration> registrations() {
+        Map<String, Registration> result = new LinkedHashMap<>();
+        entries.forEach((id, stored) -> stored.registration().ifPresent(r -> result.put(id, r)));
+        return result;
+    }
+
+    /** Every entry, the connector's and foreign ones. */
+    public synchronized List<RegisteredEntry> entries() {
+        return entries.values().stream().map(Stored::entry).toList();
+    }
+
+    public synchronized Optional<Registration> registration(String id) {
+        Stored stored = entries.get(id);
+        return stored == null ? Optional.empty() : stored.registration();
+    }
+
+    /** Every successful create, update and delete, in order. */
+    public synchronized List<Write> writes() {
+        return List.copyOf(writes);
+    }
+
+    public synchronized int listCalls() {
+        return listCalls;
+    }
+
+    /** Forgets the recorded writes (not the entries). */
+    public synchronized void clearWrites() {
+        writes.clear();
+    }
+
+    private void failIfAsked() {
+        Supplier<RuntimeException> failure = failures.poll();
+        if (failure != null) {
+            throw failure.get();
+        }
+    }
+
+    private void requireKnown(String id) {
+        if (id == null || !entries.containsKey(id)) {
+            throw new RegistryException(ENDPOINT, 404, "no entry with id '" + id + "'");
+        }
+    }
+
+    private static void validate(Registration registration) {
+        if (registration instanceof ApiRegistration api && api.credentials() instanceof BasicCredentials basic
+                && basic.password().isEmpty()) {
+            throw new RegistryException(ENDPOINT, 400, "entry '" + api.identifier() + "': basic credentials need a password");
+        }
+    }
+
+    private static Stored stored(String id, Registration registration) {
+        return new Stored(new RegisteredEntry(id, registration.name(), Optional.of(registration.identifier()), registration.labels()),
+                Optional.of(registration));
+    }
+}
