@@ -1,0 +1,264 @@
+package dev.marketingconnector.core.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marketingconnector.core.catalog.ServiceCatalog;
+import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.registration.ApiRegistration;
+import dev.marketingconnector.core.registration.ApplicationRegistration;
+import dev.marketingconnector.core.registration.BasicCredentials;
+import dev.marketingconnector.core.registration.ConnectorLabels;
+import dev.marketingconnector.core.registration.Registration;
+import dev.marketingconnector.core.testing.InMemoryApplicationRegistry;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RegistrationReconcilerTest {
+
+    private static final String OWNER = "sap-marketing-cloud";
+
+    private final InMemoryApplicationRegistry registry = new InMemoryApplicationRegistry();
+    private final RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+
+    private static ApiRegistration api(String id, String name) {
+        return api(id, name, "secret-1");
+    }
+
+    private static ApiRegistration api(String id, String name, String password) {
+        URI target = URI.create("https://tenant.example.com/sap/opu/odata/sap/" + id);
+        return new ApiRegistration(OWNER + ":/" + id, name, "about " + id, "SAP", target, URI.create(target + "/$metadata"),
+                ApiRegistration.API_TYPE_ODATA, new BasicCredentials("USER", Secret.of(password), Optional.of(target)), Map.of());
+    }
+
+    private static ApplicationRegistration desired(Registration... entries) {
+        return new ApplicationRegistration("mkt", List.of(entries));
+    }
+
+    @Test
+    void createsWhatIsNotRegisteredYet() {
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), false);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.plan().changes()).extracting(PlannedChange::action).containsExactly(ChangeAction.CREATE, ChangeAction.CREATE);
+        assertThat(registry.registrations().values()).extracting(Registration::name).containsExactly("Api A", "Api B");
+        assertThat(registry.registrations().values()).allSatisfy(r -> assertThat(ConnectorLabels.isOwnedBy(r.labels(), OWNER)).isTrue());
+    }
+
+    @Test
+    void applyingTheSameDesiredStateTwiceWritesNothingTheSecondTime() {
+        ApplicationRegistration desired = desired(api("A", "Api A"), api("B", "Api B"));
+        reconciler.reconcile(desired, false);
+        registry.clearWrites();
+
+        ReconcileResult second = reconciler.reconcile(desired, false);
+
+        assertThat(registry.writes()).isEmpty();
+        assertThat(second.plan().hasWrites()).isFalse();
+        assertThat(second.completed().get(ChangeAction.UNCHANGED)).isEqualTo(2);
+    }
+
+    @Test
+    void updatesAnEntryWhoseContentChanged() {
+        reconciler.reconcile(desired(api("A", "Api A", "old-password")), false);
+        String id = registry.registrations().keySet().iterator().next();
+
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "Api A", "new-password")), false);
+
+        assertThat(result.plan().changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(ChangeAction.UPDATE);
+            assertThat(c.registryId()).contains(id);
+            assertThat(c.reason()).isEqualTo("content changed");
+        });
+        ApiRegistration stored = (ApiRegistration) registry.registration(id).orElseThrow();
+        assertThat(((BasicCredentials) stored.credentials()).password().reveal()).isEqualTo("new-password");
+    }
+
+    @Test
+    void aRenamedServiceIsUpdatedInPlaceNotAddedTwice() {
+        reconciler.reconcile(desired(api("A", "Old Name")), false);
+
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "New Name")), false);
+
+        assertThat(result.plan().changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(ChangeAction.UPDATE);
+            assertThat(c.reason()).contains("renamed from 'Old Name'");
+        });
+        assertThat(registry.registrations().values()).extracting(Registration::name).containsExactly("New Name");
+    }
+
+    @Test
+    void deletesOwnEntriesThatAreNoLongerDesired() {
+        reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B"), api("C", "Api C")), false);
+
+        ReconcileResult result = reconciler.reconcile(desired(api("B", "Api B")), false);
+
+        assertThat(result.plan().changes(ChangeAction.DELETE)).extracting(PlannedChange::name).containsExactlyInAnyOrder("Api A", "Api C");
+        assertThat(registry.registrations().values()).extracting(Registration::name).containsExactly("Api B");
+    }
+
+    @Test
+    void neverUpdatesOrDeletesEntriesWithoutTheConnectorsLabels() {
+        registry.addForeignEntry("Foreign", Optional.of(OWNER + ":/A"), Map.of());
+        registry.addForeignEntry("Foreign without identifier", Optional.empty(), Map.of("team", "web"));
+
+        ReconcileResult first = reconciler.reconcile(desired(api("A", "Api A")), false);
+        ReconcileResult second = reconciler.reconcile(desired(), false);
+
+        assertThat(first.plan().foreignEntries()).extracting(RegisteredEntry::name)
+                .containsExactly("Foreign", "Foreign without identifier");
+        assertThat(first.plan().changes()).extracting(PlannedChange::action).containsExactly(ChangeAction.CREATE);
+        assertThat(second.plan().changes()).extracting(PlannedChange::action).containsExactly(ChangeAction.DELETE);
+        assertThat(registry.entries()).extracting(RegisteredEntry::name).containsExactly("Foreign", "Foreign without identifier");
+    }
+
+    @Test
+    void leavesEntriesOfAnotherOwnerAlone() {
+        RegistrationReconciler other = new RegistrationReconciler(registry, "sap-cloud-for-customer");
+        other.reconcile(desired(api("X", "C4C API")), false);
+
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "Api A")), false);
+
+        assertThat(result.plan().changes(ChangeAction.DELETE)).isEmpty();
+        assertThat(result.plan().foreignEntries()).extracting(RegisteredEntry::name).containsExactly("C4C API");
+        assertThat(registry.entries()).hasSize(2);
+    }
+
+    @Test
+    void goesOnPastAFailedItemInTheMiddle() {
+        List<ItemOutcome> progress = new ArrayList<>();
+        RegistrationPlan plan = reconciler.plan(desired(api("A", "Api A"), api("B", "Api B"), api("C", "Api C")));
+        // The second create fails; the first and third still happen.
+        InMemoryApplicationRegistry failing = registry;
+        RegistrationReconciler applying = new RegistrationReconciler(new ApplicationRegistry() {
+            private int creates;
+
+            @Override
+            public List<RegisteredEntry> list() {
+                return failing.list();
+            }
+
+            @Override
+            public String create(Registration registration) {
+                if (++creates == 2) {
+                    throw new RegistryException("test-registry", 500, "backend exploded");
+                }
+                return failing.create(registration);
+            }
+
+            @Override
+            public void update(String id, Registration registration) {
+                failing.update(id, registration);
+            }
+
+            @Override
+            public void delete(String id) {
+                failing.delete(id);
+            }
+        }, OWNER);
+
+        ReconcileResult result = applying.apply(plan, progress::add);
+
+        assertThat(result.outcomes()).extracting(ItemOutcome::status)
+                .containsExactly(ItemOutcome.Status.SUCCEEDED, ItemOutcome.Status.FAILED, ItemOutcome.Status.SUCCEEDED);
+        assertThat(result.failures()).singleElement().satisfies(f -> {
+            assertThat(f.change().name()).isEqualTo("Api B");
+            assertThat(f.error()).get().asString().contains("backend exploded", "HTTP 500");
+        });
+        assertThat(result.succeeded()).isFalse();
+        assertThat(progress).hasSize(3);
+        assertThat(registry.registrations().values()).extracting(Registration::name).containsExactly("Api A", "Api C");
+
+        ReconcileResult retry = reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B"), api("C", "Api C")), false);
+        assertThat(retry.plan().changes(ChangeAction.CREATE)).extracting(PlannedChange::name).containsExactly("Api B");
+    }
+
+    @Test
+    void aFailingRegistryCallBecomesAFailedOutcomeNotAnException() {
+        reconciler.reconcile(desired(api("A", "Api A")), false);
+        RegistrationPlan plan = reconciler.plan(desired(api("A", "Api A", "changed")));
+        registry.failNext(1);
+
+        ReconcileResult result = reconciler.apply(plan);
+
+        assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f.error()).get().asString().contains("injected failure"));
+    }
+
+    @Test
+    void dryRunReturnsThePlanAndWritesNothing() {
+        reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), false);
+        registry.clearWrites();
+
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "Api A renamed"), api("C", "Api C")), true);
+
+        assertThat(result.dryRun()).isTrue();
+        assertThat(registry.writes()).isEmpty();
+        assertThat(result.outcomes()).allSatisfy(o -> assertThat(o.status()).isEqualTo(ItemOutcome.Status.PLANNED));
+        assertThat(result.plan().counts()).containsEntry(ChangeAction.CREATE, 1).containsEntry(ChangeAction.UPDATE, 1)
+                .containsEntry(ChangeAction.DELETE, 1).containsEntry(ChangeAction.UNCHANGED, 0);
+    }
+
+    @Test
+    void retainedIdentifiersAreLeftAsTheyAre() {
+        reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), false);
+        registry.clearWrites();
+
+        ReconcileResult result = reconciler.reconcile(
+                new ApplicationRegistration("mkt", List.of(api("A", "Api A")), Set.of(OWNER + ":/B")), false);
+
+        assertThat(registry.writes()).isEmpty();
+        assertThat(result.plan().changes()).filteredOn(c -> c.identifier().equals(OWNER + ":/B")).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.action()).isEqualTo(ChangeAction.UNCHANGED);
+                    assertThat(c.reason()).contains("state unknown");
+                });
+    }
+
+    @Test
+    void removesDuplicateOwnEntriesOfOneIdentifier() {
+        Registration marked = ConnectorLabels.mark(api("A", "Api A"), OWNER);
+        String first = registry.create(marked);
+        String second = registry.create(marked);
+
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "Api A")), false);
+
+        assertThat(result.plan().changes()).extracting(PlannedChange::action, c -> c.registryId().orElseThrow())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ChangeAction.UNCHANGED, first),
+                        org.assertj.core.groups.Tuple.tuple(ChangeAction.DELETE, second));
+        assertThat(registry.registrations()).containsOnlyKeys(first);
+    }
+
+    @Test
+    void deletesOwnEntriesThatLostTheirIdentifier() {
+        registry.addForeignEntry("Broken own entry", Optional.empty(),
+                Map.of(ConnectorLabels.MANAGED_BY, ConnectorLabels.MANAGED_BY_VALUE, ConnectorLabels.OWNER, OWNER));
+
+        ReconcileResult result = reconciler.reconcile(desired(), false);
+
+        assertThat(result.plan().changes()).singleElement().satisfies(c -> assertThat(c.action()).isEqualTo(ChangeAction.DELETE));
+        assertThat(registry.entries()).isEmpty();
+    }
+
+    @Test
+    void rejectsADesiredStateWithAnIdentifierTwice() {
+        assertThatThrownBy(() -> desired(api("A", "one"), api("A", "two")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(OWNER + ":/A");
+    }
+
+    @Test
+    void registersTheWholeMarketingCatalogThroughThePlanCounts() {
+        ServiceCatalog catalog = ServiceCatalog.marketing();
+        var report = new dev.marketingconnector.core.testing.StaticServiceDiscovery().discover(catalog);
+
+        ReconcileResult result = reconciler.reconcile(report.toApplicationRegistration("mkt",
+                Optional.of(dev.marketingconnector.core.registration.EventCatalogRegistration.of(catalog))), false);
+
+        assertThat(result.completed().get(ChangeAction.CREATE)).isEqualTo(30);
+    }
+}

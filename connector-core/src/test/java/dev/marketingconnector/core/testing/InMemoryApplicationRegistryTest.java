@@ -1,0 +1,58 @@
+package dev.marketingconnector.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.marketingconnector.core.catalog.ServiceCatalog;
+import dev.marketingconnector.core.registration.EventCatalogRegistration;
+import dev.marketingconnector.core.registry.RegistryException;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InMemoryApplicationRegistryTest {
+
+    private final InMemoryApplicationRegistry registry = new InMemoryApplicationRegistry();
+    private final EventCatalogRegistration events = EventCatalogRegistration.of(ServiceCatalog.marketing());
+
+    @Test
+    void recordsEveryWriteInOrder() {
+        String id = registry.create(events);
+        registry.update(id, events);
+        registry.delete(id);
+
+        assertThat(registry.writes()).extracting(InMemoryApplicationRegistry.Write::operation).containsExactly(
+                InMemoryApplicationRegistry.Operation.CREATE, InMemoryApplicationRegistry.Operation.UPDATE,
+                InMemoryApplicationRegistry.Operation.DELETE);
+        assertThat(registry.entries()).isEmpty();
+    }
+
+    @Test
+    void failNextFailsExactlyThatManyCalls() {
+        registry.failNext(2);
+
+        assertThatThrownBy(registry::list).isInstanceOf(RegistryException.class).hasMessageContaining("injected failure");
+        assertThatThrownBy(() -> registry.create(events)).isInstanceOf(RegistryException.class);
+        assertThat(registry.list()).isEmpty();
+        assertThat(registry.writes()).isEmpty();
+    }
+
+    @Test
+    void failNextCanThrowAChosenException() {
+        registry.failNext(1, () -> new IllegalStateException("boom"));
+
+        assertThatThrownBy(registry::list).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    }
+
+    @Test
+    void foreignEntriesAreListedButHaveNoRegistration() {
+        String id = registry.addForeignEntry("Other", Optional.empty(), Map.of("team", "web"));
+
+        assertThat(registry.list()).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(id);
+            assertThat(e.labels()).containsEntry("team", "web");
+        });
+        assertThat(registry.registration(id)).isEmpty();
+        assertThat(registry.registrations()).isEmpty();
+    }
+}
