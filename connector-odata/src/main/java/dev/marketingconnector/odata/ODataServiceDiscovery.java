@@ -231,7 +231,8 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
                 }
             } catch (AuthenticationFailedException e) {
                 if (authFailure.compareAndSet(null, e)) {
-                    LOG.warn("{} answered 401 for {}: stopping discovery", config.systemUrl(), service.key());
+                    LOG.warn("{} rejected the credentials of user {} (HTTP 401) for {}: stopping discovery",
+                            config.systemUrl(), config.user().name(), service.key());
                     stopped = true;
                     pool.shutdownNow();
                 }

@@ -180,6 +180,26 @@ class ODataServiceDiscoveryTest {
     }
 
     @Test
+    void logsNeverShowThePassword() {
+        String wrongPassword = "Wr0ng-Passw0rd-456";
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            discover(config(tenant.url()));
+            assertThatThrownBy(() -> discover(config(tenant.url())
+                    .user(new CommunicationUser(MockMarketingSystem.DEFAULT_USER, Secret.of(wrongPassword)))))
+                    .isInstanceOf(AuthenticationFailedException.class);
+        } finally {
+            System.setErr(original);
+        }
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("401").contains(MockMarketingSystem.DEFAULT_USER)
+                .doesNotContain(wrongPassword).doesNotContain(MockMarketingSystem.DEFAULT_PASSWORD);
+    }
+
+    @Test
     void wrongPasswordStopsAfterTheFirstRequestWhenCheckingOneAtATime() {
         ODataServiceDiscovery discovery = new ODataServiceDiscovery(config(tenant.url()).parallelism(1)
                 .user(new CommunicationUser(MockMarketingSystem.DEFAULT_USER, Secret.of("wrong"))).build());

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -76,8 +77,12 @@ import org.slf4j.LoggerFactory;
  * <li>Every request is recorded: {@link #takeRequest(Duration)}, {@link #requests()}.</li>
  * </ul>
  *
- * It listens on {@code 127.0.0.1}, on a free port unless one is chosen, and starts in its
- * constructor. {@link #close()} stops it at once. Thread-safe.
+ * It listens on the loopback address ({@code 127.0.0.1}), on a free port unless one is chosen,
+ * and starts in its constructor. {@link #close()} stops it at once. Thread-safe.
+ *
+ * <p>Loading this class sets the system property {@code sun.net.httpserver.nodelay} to
+ * {@code true} unless it is set already: without it the JDK server's answers wait about 40 ms
+ * each on Nagle's algorithm, which would drown any latency a test or benchmark injects.
  */
 public final class MockMarketingSystem implements AutoCloseable {
 
@@ -163,6 +168,11 @@ public final class MockMarketingSystem implements AutoCloseable {
         this.password = builder.password;
         this.pathPrefix = builder.pathPrefix;
         this.customMetadata = Map.copyOf(builder.metadata);
+        for (String name : customMetadata.keySet()) {
+            if (catalog.services().stream().noneMatch(service -> service.name().equals(name))) {
+                throw new IllegalArgumentException("metadata given for service '" + name + "', which is not in the catalog " + catalog.product());
+            }
+        }
         for (CatalogService service : catalog.services()) {
             if (hasMetadata(service)) {
                 active.add(service.key());
@@ -183,8 +193,9 @@ public final class MockMarketingSystem implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        this.url = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":"
-                + server.getAddress().getPort() + pathPrefix);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        String host = loopback instanceof Inet6Address ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
+        this.url = URI.create("http://" + host + ":" + server.getAddress().getPort() + pathPrefix);
         LOG.debug("MockMarketingSystem listening at {}", url);
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketingconnector.core.catalog.ServiceCatalog;
 import dev.marketingconnector.odata.EdmxMetadataParser;
@@ -175,6 +174,8 @@ class MockMarketingSystemTest {
         }
         assertThatThrownBy(() -> MockMarketingSystem.builder().metadata("API_MKT_INTEREST_SRV", "<not-edmx/>"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("API_MKT_INTEREST_SRV");
+        assertThatThrownBy(() -> MockMarketingSystem.builder().metadata("ZNOT_IN_CATALOG_SRV", document).start())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ZNOT_IN_CATALOG_SRV");
     }
 
     @Test
@@ -384,10 +385,5 @@ class MockMarketingSystemTest {
             Thread.currentThread().interrupt();
             return e;
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static JsonNode json(String body) throws IOException {
-        return JSON.readTree(body);
     }
 }
