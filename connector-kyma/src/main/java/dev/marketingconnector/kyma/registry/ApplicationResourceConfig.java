@@ -1,0 +1,219 @@
+package dev.marketingconnector.kyma.registry;
+
+import dev.marketingconnector.core.config.Secret;
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What {@link ApplicationResourceRegistry} writes and where: the Application's name and the
+ * descriptive fields it gets when the registry has to create it, the namespace of the credential
+ * Secrets, the URL where the connector serves the AsyncAPI document, and, optionally, which API
+ * server to talk to (by default the cluster the process runs in: service account or {@code KUBECONFIG}).
+ */
+public final class ApplicationResourceConfig {
+
+    /** Where Kyma's Application Gateway looks for credential Secrets. */
+    public static final String DEFAULT_CREDENTIALS_NAMESPACE = "kyma-system";
+    public static final URI DEFAULT_CENTRAL_GATEWAY_URL = URI.create("http://central-application-gateway.kyma-system:8080");
+    public static final String DEFAULT_DESCRIPTION = "Created by the Marketing Connector";
+    public static final String DEFAULT_PROVIDER_DISPLAY_NAME = "SAP";
+    /** How often a write is retried when somebody else changed the Application in between. */
+    public static final int DEFAULT_MAX_CONFLICT_RETRIES = 5;
+
+    private static final Pattern RESOURCE_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+    private final String applicationName;
+    private final Optional<URI> eventsSpecificationUrl;
+    private final String credentialsNamespace;
+    private final URI centralGatewayUrl;
+    private final String description;
+    private final Optional<String> displayName;
+    private final String providerDisplayName;
+    private final Map<String, String> labels;
+    private final int maxConflictRetries;
+    private final Optional<URI> apiServerUrl;
+    private final Optional<Secret> bearerToken;
+
+    private ApplicationResourceConfig(Builder b) {
+        this.applicationName = b.applicationName;
+        this.eventsSpecificationUrl = Optional.ofNullable(b.eventsSpecificationUrl);
+        this.credentialsNamespace = b.credentialsNamespace;
+        this.centralGatewayUrl = b.centralGatewayUrl;
+        this.description = b.description;
+        this.displayName = Optional.ofNullable(b.displayName);
+        this.providerDisplayName = b.providerDisplayName;
+        this.labels = Map.copyOf(b.labels);
+        this.maxConflictRetries = b.maxConflictRetries;
+        this.apiServerUrl = Optional.ofNullable(b.apiServerUrl);
+        this.bearerToken = Optional.ofNullable(b.bearerToken);
+    }
+
+    /** @param applicationName the Application resource's name (a DNS subdomain, e.g. {@code mkt-prod}) */
+    public static Builder builder(String applicationName) {
+        return new Builder(applicationName);
+    }
+
+    public String applicationName() {
+        return applicationName;
+    }
+
+    /** Where the connector serves the AsyncAPI document ({@code …/asyncapi.json}); needed to register the event catalog. */
+    public Optional<URI> eventsSpecificationUrl() {
+        return eventsSpecificationUrl;
+    }
+
+    public String credentialsNamespace() {
+        return credentialsNamespace;
+    }
+
+    public URI centralGatewayUrl() {
+        return centralGatewayUrl;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Optional<String> displayName() {
+        return displayName;
+    }
+
+    public String providerDisplayName() {
+        return providerDisplayName;
+    }
+
+    /** Labels the Application gets when the registry creates it. */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    public int maxConflictRetries() {
+        return maxConflictRetries;
+    }
+
+    public Optional<URI> apiServerUrl() {
+        return apiServerUrl;
+    }
+
+    public Optional<Secret> bearerToken() {
+        return bearerToken;
+    }
+
+    @Override
+    public String toString() {
+        return "ApplicationResourceConfig[application=" + applicationName + ", credentialsNamespace=" + credentialsNamespace
+                + ", eventsSpecificationUrl=" + eventsSpecificationUrl.map(URI::toString).orElse("none")
+                + ", apiServer=" + apiServerUrl.map(URI::toString).orElse("in-cluster/KUBECONFIG")
+                + (bearerToken.isPresent() ? ", bearerToken=******" : "") + "]";
+    }
+
+    public static final class Builder {
+
+        private final String applicationName;
+        private URI eventsSpecificationUrl;
+        private String credentialsNamespace = DEFAULT_CREDENTIALS_NAMESPACE;
+        private URI centralGatewayUrl = DEFAULT_CENTRAL_GATEWAY_URL;
+        private String description = DEFAULT_DESCRIPTION;
+        private String displayName;
+        private String providerDisplayName = DEFAULT_PROVIDER_DISPLAY_NAME;
+        private Map<String, String> labels = Map.of();
+        private int maxConflictRetries = DEFAULT_MAX_CONFLICT_RETRIES;
+        private URI apiServerUrl;
+        private Secret bearerToken;
+
+        private Builder(String applicationName) {
+            Objects.requireNonNull(applicationName, "applicationName");
+            if (applicationName.length() > 253 || !RESOURCE_NAME.matcher(applicationName).matches()) {
+                throw new IllegalArgumentException("applicationName '" + applicationName
+                        + "' must be a Kubernetes resource name: lower-case letters, digits, '-' and '.', at most 253");
+            }
+            this.applicationName = applicationName;
+        }
+
+        public Builder eventsSpecificationUrl(URI url) {
+            this.eventsSpecificationUrl = absolute(url, "eventsSpecificationUrl");
+            return this;
+        }
+
+        public Builder credentialsNamespace(String namespace) {
+            Objects.requireNonNull(namespace, "credentialsNamespace");
+            if (namespace.length() > 63 || !NAMESPACE.matcher(namespace).matches()) {
+                throw new IllegalArgumentException("credentialsNamespace '" + namespace + "' is not a valid namespace name");
+            }
+            this.credentialsNamespace = namespace;
+            return this;
+        }
+
+        public Builder centralGatewayUrl(URI url) {
+            this.centralGatewayUrl = absolute(url, "centralGatewayUrl");
+            return this;
+        }
+
+        public Builder description(String description) {
+            this.description = notBlank(description, "description");
+            return this;
+        }
+
+        public Builder displayName(String displayName) {
+            this.displayName = notBlank(displayName, "displayName");
+            return this;
+        }
+
+        public Builder providerDisplayName(String providerDisplayName) {
+            this.providerDisplayName = notBlank(providerDisplayName, "providerDisplayName");
+            return this;
+        }
+
+        public Builder labels(Map<String, String> labels) {
+            this.labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+            return this;
+        }
+
+        public Builder maxConflictRetries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("maxConflictRetries must be >= 0, got " + retries);
+            }
+            this.maxConflictRetries = retries;
+            return this;
+        }
+
+        /** Talks to this API server instead of the one found in the environment (service account, {@code KUBECONFIG}). */
+        public Builder apiServerUrl(URI url) {
+            this.apiServerUrl = absolute(url, "apiServerUrl");
+            return this;
+        }
+
+        /** The bearer token for {@link #apiServerUrl(URI)}. */
+        public Builder bearerToken(Secret token) {
+            this.bearerToken = Objects.requireNonNull(token, "bearerToken");
+            return this;
+        }
+
+        public ApplicationResourceConfig build() {
+            if (bearerToken != null && apiServerUrl == null) {
+                throw new IllegalArgumentException("bearerToken is set but apiServerUrl is not");
+            }
+            return new ApplicationResourceConfig(this);
+        }
+
+        private static URI absolute(URI url, String field) {
+            Objects.requireNonNull(url, field);
+            if (!url.isAbsolute() || url.getHost() == null) {
+                throw new IllegalArgumentException(field + " '" + url + "' must be an absolute URL");
+            }
+            return url;
+        }
+
+        private static String notBlank(String value, String field) {
+            Objects.requireNonNull(value, field);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(field + " must not be blank");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.marketingconnector.kyma.registry;
+
+import dev.marketingconnector.kyma.transport.TlsConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where and how {@link RestApplicationRegistry} reaches a Kyma 1.x Application Registry.
+ *
+ * <pre>{@code
+ * RestRegistryConfig config = RestRegistryConfig.builder(URI.create(
+ *         "http://application-registry-external-api.kyma-integration.svc.cluster.local:8081/mkt-prod/v1/metadata/services"))
+ *         .build();
+ * }</pre>
+ */
+public final class RestRegistryConfig {
+
+    /** The path every base URL ends with, after the Application name. */
+    public static final String SERVICES_PATH = "/v1/metadata/services";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Generous: the registry fetches the {@code SpecificationUrl} while it handles a POST. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI baseUrl;
+    private final String applicationName;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final TlsConfig tls;
+
+    private RestRegistryConfig(Builder builder) {
+        this.baseUrl = builder.baseUrl;
+        this.applicationName = builder.applicationName;
+        this.connectTimeout = builder.connectTimeout;
+        this.requestTimeout = builder.requestTimeout;
+        this.tls = builder.tls;
+    }
+
+    /**
+     * @param baseUrl the services collection, {@code http(s)://host[:port]/[prefix/]{application}/v1/metadata/services}
+     * @throws IllegalArgumentException naming the URL when it is not of that form
+     */
+    public static Builder builder(URI baseUrl) {
+        return new Builder(baseUrl);
+    }
+
+    /** The services collection, without a trailing slash. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** The Application name, taken from the base URL. */
+    public String applicationName() {
+        return applicationName;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Optional<TlsConfig> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    @Override
+    public String toString() {
+        return "RestRegistryConfig[" + baseUrl + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + (tls == null ? "" : ", " + tls) + "]";
+    }
+
+    public static final class Builder {
+
+        private final URI baseUrl;
+        private final String applicationName;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private TlsConfig tls;
+
+        private Builder(URI baseUrl) {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            String scheme = baseUrl.getScheme();
+            if (!baseUrl.isAbsolute() || baseUrl.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+                throw new IllegalArgumentException("registry base URL '" + baseUrl + "' must be an absolute http or https URL");
+            }
+            if (baseUrl.getUserInfo() != null || baseUrl.getQuery() != null || baseUrl.getFragment() != null) {
+                throw new IllegalArgumentException("registry base URL '" + baseUrl.getHost()
+                        + "…' must not carry user info, a query or a fragment");
+            }
+            String path = baseUrl.getPath() == null ? "" : baseUrl.getPath();
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            if (!path.endsWith(SERVICES_PATH)) {
+                throw new IllegalArgumentException("registry base URL '" + baseUrl + "' must end with /{application}" + SERVICES_PATH);
+            }
+            String prefix = path.substring(0, path.length() - SERVICES_PATH.length());
+            String application = prefix.substring(prefix.lastIndexOf('/') + 1);
+            if (application.isEmpty()) {
+                throw new IllegalArgumentException("registry base URL '" + baseUrl + "' has no Application name before " + SERVICES_PATH);
+            }
+            this.baseUrl = baseUrl.resolve(path);
+            this.applicationName = application;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = positive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /** HTTPS settings: a trust store for the cluster's CA and/or the Application's client certificate. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        public RestRegistryConfig build() {
+            if (tls != null && "http".equals(baseUrl.getScheme())) {
+                throw new IllegalArgumentException("tls is set but the registry base URL '" + baseUrl + "' is plain http");
+            }
+            return new RestRegistryConfig(this);
+        }
+
+        private static Duration positive(Duration value, String field) {
+            Objects.requireNonNull(value, field);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(field + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}
