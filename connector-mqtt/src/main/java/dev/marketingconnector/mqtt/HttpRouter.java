@@ -1,0 +1,286 @@
+package dev.marketingconnector.mqtt;
+
+import dev.marketingconnector.mqtt.BridgeListener.ConnectRefusal;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of the bridge's port: token endpoint, probes, the AsyncAPI document, extra routes,
+ * and the WebSocket upgrade (bearer token checked first) that hands the channel over to MQTT.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final String HTTP_IDLE = "http-idle";
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+    private static final String SUBPROTOCOLS = "mqtt,mqttv3.1";
+    private static final String JSON = "application/json";
+    private static final String REALM = "marketing-connector";
+
+    private final BridgeContext bridge;
+    private final TokenEndpoint tokenEndpoint;
+
+    HttpRouter(BridgeContext bridge) {
+        this.bridge = bridge;
+        this.tokenEndpoint = new TokenEndpoint(bridge.config.clientId(), bridge.config.clientSecret(), bridge.tokens);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            send(ctx, request, error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be read"), true);
+            return;
+        }
+        String path;
+        try {
+            path = new QueryStringDecoder(request.uri()).path();
+        } catch (IllegalArgumentException e) {
+            send(ctx, request, error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request URI is malformed"), true);
+            return;
+        }
+        switch (path) {
+            case "/", "/mqtt" -> {
+                if (isUpgrade(request)) {
+                    upgrade(ctx, request);
+                } else {
+                    FullHttpResponse response = error(HttpResponseStatus.UPGRADE_REQUIRED, "upgrade_required",
+                            "MQTT is served over a WebSocket (subprotocol mqtt) on this path");
+                    response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+                    send(ctx, request, response, false);
+                }
+            }
+            case "/oauth/token" -> token(ctx, request);
+            case "/healthz" -> {
+                if (readOnly(ctx, request)) {
+                    send(ctx, request, json(HttpResponseStatus.OK, "{\"status\":\"ok\"}"), false);
+                }
+            }
+            case "/readyz" -> {
+                if (readOnly(ctx, request)) {
+                    String reason = bridge.notReadyReason();
+                    send(ctx, request, reason == null ? json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
+                            : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\",\"reason\":\"" + reason + "\"}"),
+                            false);
+                }
+            }
+            case "/asyncapi.json" -> {
+                if (readOnly(ctx, request)) {
+                    send(ctx, request, bridge.asyncApiJson == null
+                            ? error(HttpResponseStatus.NOT_FOUND, "not_found", "no event catalog is configured")
+                            : response(HttpResponseStatus.OK, JSON, bridge.asyncApiJson), false);
+                }
+            }
+            default -> {
+                HttpRoute route = bridge.config.routes().get(path);
+                if (route == null) {
+                    send(ctx, request, error(HttpResponseStatus.NOT_FOUND, "not_found", "no such path"), false);
+                } else {
+                    extra(ctx, request, path, route);
+                }
+            }
+        }
+    }
+
+    private boolean readOnly(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())) {
+            return true;
+        }
+        FullHttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
+        response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+        send(ctx, request, response, false);
+        return false;
+    }
+
+    private void token(ChannelHandlerContext ctx, FullHttpRequest request) {
+        TokenEndpoint.Answer answer = tokenEndpoint.handle(request);
+        FullHttpResponse response = json(answer.status(), answer.body());
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        response.headers().set(HttpHeaderNames.PRAGMA, HttpHeaderValues.NO_CACHE);
+        if (answer.challenge()) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+        }
+        if (answer.status() == HttpResponseStatus.METHOD_NOT_ALLOWED) {
+            response.headers().set(HttpHeaderNames.ALLOW, "POST");
+        }
+        if (answer.status() != HttpResponseStatus.OK) {
+            LOG.info("Token request from {} refused: {}", remote(ctx), answer.outcome());
+        }
+        bridge.listeners.tokenRequest(answer.outcome());
+        send(ctx, request, response, false);
+    }
+
+    private void extra(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpRoute route) {
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        HttpRoute.Response answer;
+        try {
+            answer = route.handle(new HttpRoute.Request(request.method().name(), path, q < 0 ? "" : uri.substring(q + 1), headers));
+            if (answer == null) {
+                throw new IllegalStateException("the route returned no response");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Route {} failed: {}", path, e.toString());
+            send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "the route failed"), false);
+            return;
+        }
+        send(ctx, request, response(HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body()), false);
+    }
+
+    // ---------------------------------------------------------------- WebSocket upgrade
+
+    private static boolean isUpgrade(FullHttpRequest request) {
+        return HttpMethod.GET.equals(request.method())
+                && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String remote = remote(ctx);
+        if (!bridge.accepting()) {
+            bridge.listeners.connectRefused(remote, ConnectRefusal.SHUTTING_DOWN);
+            send(ctx, request, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "the bridge is shutting down"), true);
+            return;
+        }
+        boolean authenticated;
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization == null) {
+            if (!bridge.config.tokenAsConnectPassword()) {
+                unauthorized(ctx, request, remote, ConnectRefusal.NO_TOKEN);
+                return;
+            }
+            authenticated = false;
+        } else {
+            String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+            TokenService.Verdict verdict = token == null ? TokenService.Verdict.INVALID : bridge.tokens.verify(token);
+            if (verdict != TokenService.Verdict.VALID) {
+                unauthorized(ctx, request, remote,
+                        verdict == TokenService.Verdict.EXPIRED ? ConnectRefusal.EXPIRED_TOKEN : ConnectRefusal.BAD_TOKEN);
+                return;
+            }
+            authenticated = true;
+        }
+        WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(bridge.maxPacketBytes + 8)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        String scheme = bridge.config.tlsEnabled() ? "wss://" : "ws://";
+        WebSocketServerHandshaker handshaker =
+                new WebSocketServerHandshakerFactory(scheme + host + request.uri(), SUBPROTOCOLS, frames).newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel()).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        try {
+            handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
+                if (!done.isSuccess()) {
+                    LOG.debug("WebSocket handshake with {} failed: {}", remote, done.cause().toString());
+                    done.channel().close();
+                }
+            });
+        } catch (RuntimeException e) {
+            send(ctx, request, error(HttpResponseStatus.BAD_REQUEST, "bad_request", "not a valid WebSocket upgrade"), true);
+            return;
+        }
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(HTTP_IDLE);
+        pipeline.addAfter(ctx.name(), "ws-mqtt", new WebSocketMqttAdapter());
+        pipeline.addAfter("ws-mqtt", "mqtt-decoder", new MqttDecoder(bridge.maxPacketBytes));
+        pipeline.addAfter("mqtt-decoder", "mqtt-encoder", MqttEncoder.INSTANCE);
+        pipeline.addAfter("mqtt-encoder", "mqtt", new MqttConnection(bridge, "websocket", authenticated));
+        pipeline.remove(this);
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest request, String remote, ConnectRefusal reason) {
+        String description = switch (reason) {
+            case NO_TOKEN -> "a bearer token is required";
+            case EXPIRED_TOKEN -> "the token has expired";
+            default -> "the token is not valid";
+        };
+        LOG.info("Refused the WebSocket upgrade from {}: {}", remote, description);
+        bridge.listeners.connectRefused(remote, reason);
+        FullHttpResponse response = reason == ConnectRefusal.NO_TOKEN
+                ? error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", description)
+                : error(HttpResponseStatus.UNAUTHORIZED, "invalid_token", description);
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, reason == ConnectRefusal.NO_TOKEN
+                ? "Bearer realm=\"" + REALM + "\""
+                : "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\"" + description + "\"");
+        send(ctx, request, response, true);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("HTTP connection from {} failed: {}", remote(ctx), cause.toString());
+        ctx.close();
+    }
+
+    private static String remote(ChannelHandlerContext ctx) {
+        return BridgeContext.address(ctx.channel().remoteAddress());
+    }
+
+    private static FullHttpResponse error(HttpResponseStatus status, String error, String description) {
+        return json(status, "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}");
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, String body) {
+        return response(status, JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        return response;
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean close) {
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        if (HttpMethod.HEAD.equals(request.method())) {
+            response.content().clear();
+        }
+        boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

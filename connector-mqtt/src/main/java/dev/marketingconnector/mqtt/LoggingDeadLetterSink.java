@@ -1,0 +1,56 @@
+package dev.marketingconnector.mqtt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The default {@link DeadLetterSink}: logs each dead letter once at WARN and keeps the last few in memory. */
+public final class LoggingDeadLetterSink implements DeadLetterSink {
+
+    public static final int DEFAULT_CAPACITY = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoggingDeadLetterSink.class);
+
+    private final int capacity;
+    private final Deque<DeadLetter> recent;
+
+    public LoggingDeadLetterSink() {
+        this(DEFAULT_CAPACITY);
+    }
+
+    /** Keeps the last {@code capacity} dead letters (0 keeps none). */
+    public LoggingDeadLetterSink(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.recent = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    @Override
+    public void accept(DeadLetter deadLetter) {
+        Objects.requireNonNull(deadLetter, "deadLetter");
+        LOG.warn("Dead-lettered a message from client '{}' on topic '{}' ({} bytes): {} - {}",
+                deadLetter.clientId(), deadLetter.topic(), deadLetter.payloadBytes(), deadLetter.reason(), deadLetter.detail());
+        if (capacity == 0) {
+            return;
+        }
+        synchronized (recent) {
+            if (recent.size() == capacity) {
+                recent.removeFirst();
+            }
+            recent.addLast(deadLetter);
+        }
+    }
+
+    @Override
+    public List<DeadLetter> recent() {
+        synchronized (recent) {
+            return List.copyOf(new ArrayList<>(recent));
+        }
+    }
+}

@@ -1,0 +1,688 @@
+package dev.marketingconnector.mqtt;
+
+import dev.marketingconnector.core.events.BusinessEvent;
+import dev.marketingconnector.core.events.PublishException;
+import dev.marketingconnector.core.events.PublishReceipt;
+import dev.marketingconnector.mqtt.BridgeListener.CloseReason;
+import dev.marketingconnector.mqtt.BridgeListener.ConnectRefusal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubAckMessage;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MQTT 3.1.1 connection (over WebSocket or TCP). Everything here runs on the channel's event
+ * loop, so the state needs no locks; only the snapshot fields are volatile.
+ *
+ * <p>A PUBLISH is mapped at once (its buffer released), then waits for a forwarding slot: at most
+ * {@code maxInFlightPerConnection} per connection and {@code maxInFlight} bridge-wide. While no
+ * slot is free the socket is not read. Acknowledgements go out in the order the PUBLISHes came,
+ * each only after the event service accepted the event (or it was dead-lettered).
+ */
+final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowControl.Waiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    private static final MqttMessage PINGRESP =
+            new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+    private static final int MQTT_3_1_1 = 4;
+    private static final int SUBACK_FAILURE = 0x80;
+    private static final Object RELEASE_PENDING = Boolean.TRUE;
+
+    private enum Phase { AWAITING_CONNECT, CONNECTED, CLOSED }
+
+    /** One received PUBLISH on its way to the event service. */
+    private static final class Pending {
+        final int packetId;
+        final MqttQoS qos;
+        final String topic;
+        final int payloadBytes;
+        final long receivedNanos;
+        BusinessEvent event;
+        int attempt;
+        boolean attemptRunning;
+        boolean holdsSlot;
+        boolean done;
+        ScheduledFuture<?> timer;
+
+        Pending(int packetId, MqttQoS qos, String topic, int payloadBytes, long receivedNanos) {
+            this.packetId = packetId;
+            this.qos = qos;
+            this.topic = topic;
+            this.payloadBytes = payloadBytes;
+            this.receivedNanos = receivedNanos;
+        }
+    }
+
+    private final BridgeContext bridge;
+    private final BridgeConfig config;
+    private final String transport;
+    private final boolean authenticatedAtUpgrade;
+
+    private ChannelHandlerContext ctx;
+    private Channel channel;
+    private EventLoop loop;
+    private String remote = "unknown";
+    private Phase phase = Phase.AWAITING_CONNECT;
+    private ScheduledFuture<?> connectTimer;
+
+    private final ArrayDeque<Pending> ackOrder = new ArrayDeque<>();
+    private final IntObjectHashMap<Pending> unacknowledged = new IntObjectHashMap<>();
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    /** QoS 2 packet ids answered with PUBREC, awaiting PUBREL (at most 65 535: packet ids are 16 bits). */
+    private final IntObjectHashMap<Object> awaitingRelease = new IntObjectHashMap<>();
+    private int forwarding;
+    private boolean parked;
+    private boolean readingPaused;
+    private boolean draining;
+    private CloseReason closeReason;
+    private long idleMillis;
+
+    private volatile String clientId;
+    private volatile Instant connectedSince;
+    private volatile Instant lastEventAt;
+    private volatile long events;
+    private volatile long failures;
+
+    MqttConnection(BridgeContext bridge, String transport, boolean authenticatedAtUpgrade) {
+        this.bridge = bridge;
+        this.config = bridge.config;
+        this.transport = transport;
+        this.authenticatedAtUpgrade = authenticatedAtUpgrade;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.channel = ctx.channel();
+        this.loop = channel.eventLoop();
+        this.remote = BridgeContext.address(channel.remoteAddress());
+        bridge.register(this);
+        connectTimer = loop.schedule(this::connectTimedOut, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (!bridge.accepting()) {
+            drain();
+        }
+    }
+
+    private void connectTimedOut() {
+        if (phase == Phase.AWAITING_CONNECT) {
+            close(CloseReason.TIMEOUT, "no CONNECT within " + config.connectTimeout().toMillis() + " ms");
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (closeReason == null) {
+            closeReason = CloseReason.CONNECTION_LOST;
+            LOG.debug("Connection of client '{}' from {} was lost", name(), remote);
+        }
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (connectTimer != null) {
+            connectTimer.cancel(false);
+        }
+        waiting.clear();
+        bridge.unregister(this);
+        if (was == Phase.CONNECTED) {
+            bridge.clients.remove(clientId, this);
+            bridge.listeners.connectionClosed(clientId, remote, closeReason);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            // A connection we stopped reading is not idle on its own account.
+            if (!readingPaused) {
+                close(CloseReason.TIMEOUT, "no packet within " + idleMillis + " ms (keep-alive × " + config.keepAliveFactor() + ")");
+            }
+        } else if (event == WebSocketMqttAdapter.CLIENT_CLOSED) {
+            if (closeReason == null) {
+                closeReason = CloseReason.CLIENT_DISCONNECTED;
+                LOG.debug("Client '{}' from {} closed the WebSocket", name(), remote);
+            }
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof IOException && !(root instanceof SSLException)) {
+            close(CloseReason.CONNECTION_LOST, root.getMessage());
+        } else if (root instanceof ProtocolViolationException || root instanceof DecoderException || root instanceof SSLException) {
+            close(CloseReason.PROTOCOL_VIOLATION, describe(root));
+        } else {
+            LOG.warn("Unexpected error on the connection of client '{}' from {}", name(), remote, cause);
+            close(CloseReason.PROTOCOL_VIOLATION, describe(root));
+        }
+    }
+
+    /** Stops reading, forgets what was not yet forwarded, and closes once what is being forwarded is done. */
+    void drain() {
+        if (!loop.inEventLoop()) {
+            execute(this::drain);
+            return;
+        }
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        draining = true;
+        waiting.clear();
+        setReading(false);
+        closeIfDrained();
+    }
+
+    /** Closes at once (shutdown deadline passed). */
+    void forceClose() {
+        execute(() -> close(CloseReason.SHUTDOWN, "the bridge is shutting down"));
+    }
+
+    private void takenOver() {
+        execute(() -> close(CloseReason.TAKEN_OVER, "a new connection uses the same client id"));
+    }
+
+    private void closeIfDrained() {
+        if (draining && forwarding == 0 && phase != Phase.CLOSED) {
+            close(CloseReason.SHUTDOWN, "the bridge is shutting down");
+        }
+    }
+
+    private void close(CloseReason reason, String detail) {
+        if (closeReason == null) {
+            closeReason = reason;
+            switch (reason) {
+                case PROTOCOL_VIOLATION, FORWARDING_FAILED ->
+                        LOG.warn("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+                case TIMEOUT, TAKEN_OVER -> LOG.info("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+                default -> LOG.debug("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+            }
+        }
+        ctx.close();
+    }
+
+    private void execute(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Event loop already shut down; dropped a task for client '{}'", name());
+        }
+    }
+
+    private String name() {
+        String id = clientId;
+        return id == null ? "(not connected)" : id;
+    }
+
+    ConnectedClient snapshot() {
+        return new ConnectedClient(clientId, remote, transport, connectedSince, Optional.ofNullable(lastEventAt), events, failures);
+    }
+
+    boolean isConnected() {
+        return clientId != null && phase == Phase.CONNECTED;
+    }
+
+    // ---------------------------------------------------------------- inbound packets
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (phase == Phase.CLOSED || !(msg instanceof MqttMessage message)) {
+                return;
+            }
+            if (message.decoderResult().isFailure()) {
+                decodingFailed(message.decoderResult().cause());
+                return;
+            }
+            MqttMessageType type = message.fixedHeader().messageType();
+            if (phase == Phase.AWAITING_CONNECT && type != MqttMessageType.CONNECT) {
+                close(CloseReason.PROTOCOL_VIOLATION, "a " + type + " packet before CONNECT");
+                return;
+            }
+            switch (type) {
+                case CONNECT -> {
+                    if (phase == Phase.CONNECTED) {
+                        close(CloseReason.PROTOCOL_VIOLATION, "a second CONNECT");
+                    } else {
+                        connect((MqttConnectMessage) message);
+                    }
+                }
+                case PUBLISH -> publish((MqttPublishMessage) message);
+                case PUBREL -> release(((MqttMessageIdVariableHeader) message.variableHeader()).messageId());
+                case PINGREQ -> ctx.writeAndFlush(PINGRESP);
+                case SUBSCRIBE -> subscribe((MqttSubscribeMessage) message);
+                case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) message);
+                case DISCONNECT -> close(CloseReason.CLIENT_DISCONNECTED, "the client sent DISCONNECT");
+                // The bridge never sends PUBLISH to clients, so acknowledgements from them are stray but harmless.
+                case PUBACK, PUBREC, PUBCOMP -> LOG.debug("Ignoring a stray {} from client '{}'", type, clientId);
+                default -> close(CloseReason.PROTOCOL_VIOLATION, "a " + type + " packet, which only a server sends");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void decodingFailed(Throwable cause) {
+        if (phase == Phase.AWAITING_CONNECT && cause instanceof MqttUnacceptableProtocolVersionException) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    ConnectRefusal.UNSUPPORTED_PROTOCOL_VERSION, describe(cause));
+        } else if (phase == Phase.AWAITING_CONNECT && cause instanceof MqttIdentifierRejectedException) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                    ConnectRefusal.IDENTIFIER_REJECTED, describe(cause));
+        } else if (cause instanceof TooLongFrameException) {
+            close(CloseReason.PROTOCOL_VIOLATION, "a packet larger than " + bridge.maxPacketBytes + " bytes");
+        } else {
+            close(CloseReason.PROTOCOL_VIOLATION, "an undecodable packet: " + describe(cause));
+        }
+    }
+
+    private void connect(MqttConnectMessage connect) {
+        MqttConnectVariableHeader header = connect.variableHeader();
+        if (!bridge.accepting()) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, ConnectRefusal.SHUTTING_DOWN,
+                    "the bridge is shutting down");
+            return;
+        }
+        if (header.version() != MQTT_3_1_1) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    ConnectRefusal.UNSUPPORTED_PROTOCOL_VERSION, "protocol level " + header.version() + " (only 4, MQTT 3.1.1, is served)");
+            return;
+        }
+        String id = connect.payload().clientIdentifier();
+        if (id == null) {
+            id = "";
+        }
+        if (id.isEmpty() && !header.isCleanSession()) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, ConnectRefusal.IDENTIFIER_REJECTED,
+                    "an empty client id with a persistent session");
+            return;
+        }
+        if (id.length() > BridgeContext.MAX_CLIENT_ID_LENGTH) {
+            refuse(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, ConnectRefusal.IDENTIFIER_REJECTED,
+                    "a client id of " + id.length() + " characters (at most " + BridgeContext.MAX_CLIENT_ID_LENGTH + ")");
+            return;
+        }
+        if (!authenticatedAtUpgrade) {
+            byte[] password = header.hasPassword() ? connect.payload().passwordInBytes() : null;
+            if (password == null || password.length == 0) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, ConnectRefusal.NO_TOKEN,
+                        "no bearer token (expected as the CONNECT password)");
+                return;
+            }
+            TokenService.Verdict verdict = bridge.tokens.verify(new String(password, StandardCharsets.UTF_8));
+            if (verdict != TokenService.Verdict.VALID) {
+                boolean expired = verdict == TokenService.Verdict.EXPIRED;
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                        expired ? ConnectRefusal.EXPIRED_TOKEN : ConnectRefusal.BAD_TOKEN,
+                        expired ? "an expired token as the CONNECT password" : "an invalid token as the CONNECT password");
+                return;
+            }
+        }
+        if (id.isEmpty()) {
+            id = "auto-" + channel.id().asShortText();
+        }
+        connectTimer.cancel(false);
+        phase = Phase.CONNECTED;
+        connectedSince = config.clock().instant();
+        clientId = id;
+        int keepAlive = header.keepAliveTimeSeconds();
+        idleMillis = keepAlive > 0 ? (long) Math.ceil(keepAlive * 1000.0 * config.keepAliveFactor()) : config.maxIdle().toMillis();
+        ctx.pipeline().addBefore(ctx.name(), "keep-alive", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        MqttConnection previous = bridge.clients.put(id, this);
+        if (previous != null && previous != this) {
+            previous.takenOver();
+        }
+        // No per-client state outlives a connection, so a persistent session is always "present":
+        // the client then resends whatever was not acknowledged, which is what at-least-once needs.
+        boolean sessionPresent = !header.isCleanSession();
+        ctx.writeAndFlush(new MqttConnAckMessage(
+                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent)));
+        LOG.debug("Client '{}' connected from {} over {} (keep-alive {} s)", id, remote, transport, keepAlive);
+        bridge.listeners.connectionOpened(id, remote);
+    }
+
+    private void refuse(MqttConnectReturnCode code, ConnectRefusal reason, String detail) {
+        closeReason = CloseReason.PROTOCOL_VIOLATION;
+        phase = Phase.CLOSED;
+        LOG.info("Refused the MQTT connection from {}: {}", remote, detail);
+        bridge.listeners.connectRefused(remote, reason);
+        ctx.writeAndFlush(new MqttConnAckMessage(
+                        new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                        new MqttConnAckVariableHeader(code, false)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void subscribe(MqttSubscribeMessage subscribe) {
+        List<MqttTopicSubscription> subscriptions = subscribe.payload().topicSubscriptions();
+        int[] granted = new int[subscriptions.size()];
+        for (int i = 0; i < granted.length; i++) {
+            MqttTopicSubscription s = subscriptions.get(i);
+            granted[i] = s.topicFilter() == null || s.topicFilter().isEmpty() ? SUBACK_FAILURE : s.qualityOfService().value();
+        }
+        ctx.writeAndFlush(new MqttSubAckMessage(
+                new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(subscribe.variableHeader().messageId()),
+                new MqttSubAckPayload(granted)));
+    }
+
+    private void unsubscribe(MqttUnsubscribeMessage unsubscribe) {
+        ctx.writeAndFlush(new MqttUnsubAckMessage(
+                new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId())));
+    }
+
+    private void release(int packetId) {
+        awaitingRelease.remove(packetId);
+        ctx.writeAndFlush(reply(MqttMessageType.PUBCOMP, packetId));
+    }
+
+    // ---------------------------------------------------------------- PUBLISH
+
+    private void publish(MqttPublishMessage message) {
+        if (draining) {
+            return; // not acknowledged: the client sends it again, to this bridge's successor
+        }
+        MqttQoS qos = message.fixedHeader().qosLevel();
+        String topic = message.variableHeader().topicName();
+        int packetId = message.variableHeader().packetId();
+        if (topic == null || topic.isEmpty()) {
+            close(CloseReason.PROTOCOL_VIOLATION, "a PUBLISH without a topic");
+            return;
+        }
+        if (qos != MqttQoS.AT_MOST_ONCE) {
+            if (unacknowledged.containsKey(packetId)) {
+                LOG.debug("Client '{}' resent packet {} while it is in flight; not forwarding it twice", clientId, packetId);
+                return;
+            }
+            if (qos == MqttQoS.EXACTLY_ONCE && awaitingRelease.containsKey(packetId)) {
+                ctx.writeAndFlush(reply(MqttMessageType.PUBREC, packetId));
+                return;
+            }
+        }
+        Instant now = config.clock().instant();
+        lastEventAt = now;
+        events++;
+        bridge.listeners.eventReceived(clientId, topic);
+        ByteBuf content = message.payload();
+        int size = content.readableBytes();
+        Pending pending = new Pending(packetId, qos, topic, size, System.nanoTime());
+        if (qos != MqttQoS.AT_MOST_ONCE) {
+            ackOrder.addLast(pending);
+            unacknowledged.put(packetId, pending);
+        }
+        if (size > config.maxPayloadBytes()) {
+            deadLetter(pending, DeadLetter.Reason.PAYLOAD_TOO_LARGE,
+                    "the payload has " + size + " bytes; at most " + config.maxPayloadBytes() + " are accepted");
+            return;
+        }
+        try {
+            byte[] bytes;
+            int offset;
+            if (content.hasArray()) {
+                bytes = content.array();
+                offset = content.arrayOffset() + content.readerIndex();
+            } else {
+                bytes = ByteBufUtil.getBytes(content);
+                offset = 0;
+            }
+            pending.event = bridge.mapper.map(topic, bytes, offset, size, now);
+        } catch (EventMappingException e) {
+            deadLetter(pending, e.reason(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("Mapping a payload on topic '{}' failed unexpectedly", topic, e);
+            deadLetter(pending, DeadLetter.Reason.INVALID_EVENT, "the payload could not be mapped (" + e.getClass().getSimpleName() + ")");
+            return;
+        }
+        waiting.addLast(pending);
+        pump();
+    }
+
+    /** Starts waiting messages while there are slots, then decides whether to keep reading. */
+    private void pump() {
+        while (!waiting.isEmpty() && forwarding < config.maxInFlightPerConnection() && phase != Phase.CLOSED) {
+            if (!bridge.flow.tryAcquire()) {
+                park();
+                break;
+            }
+            Pending next = waiting.pollFirst();
+            next.holdsSlot = true;
+            forwarding++;
+            attempt(next);
+        }
+        updateReading();
+    }
+
+    private void updateReading() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        boolean ownRoom = waiting.isEmpty() && forwarding < config.maxInFlightPerConnection();
+        boolean globalRoom = bridge.flow.hasRoom();
+        if (ownRoom && !globalRoom) {
+            park();
+        }
+        setReading(!draining && ownRoom && globalRoom && channel.isWritable());
+    }
+
+    private void setReading(boolean on) {
+        if (readingPaused == on) {
+            readingPaused = !on;
+            channel.config().setAutoRead(on);
+        }
+    }
+
+    private void park() {
+        if (!parked) {
+            parked = true;
+            bridge.flow.park(this);
+        }
+    }
+
+    @Override
+    public void roomAvailable() {
+        execute(() -> {
+            parked = false;
+            int before = forwarding;
+            if (phase != Phase.CLOSED) {
+                pump();
+            }
+            if (forwarding <= before) {
+                bridge.flow.signal(); // did not need the room: pass it on
+            }
+        });
+    }
+
+    private void attempt(Pending pending) {
+        pending.attempt++;
+        pending.attemptRunning = true;
+        int attempt = pending.attempt;
+        CompletionStage<PublishReceipt> stage;
+        try {
+            stage = config.publisher().publish(pending.event);
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new IllegalStateException("the publisher returned no stage"));
+            }
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        pending.timer = loop.schedule(() -> attemptDone(pending, attempt, PublishException.transientFailure("publisher", 0,
+                "no answer within " + config.publishTimeout().toMillis() + " ms")), config.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        stage.whenComplete((receipt, failure) -> execute(() -> attemptDone(pending, attempt, failure)));
+    }
+
+    private void attemptDone(Pending pending, int attempt, Throwable failure) {
+        if (!pending.attemptRunning || pending.attempt != attempt) {
+            return; // a late answer to an attempt that already timed out
+        }
+        pending.attemptRunning = false;
+        pending.timer.cancel(false);
+        if (failure == null) {
+            bridge.listeners.eventForwarded(clientId, Duration.ofNanos(System.nanoTime() - pending.receivedNanos));
+            finish(pending);
+            return;
+        }
+        Throwable cause = unwrap(failure);
+        if (cause instanceof PublishException e && e.isPermanent()) {
+            deadLetter(pending, DeadLetter.Reason.REJECTED, describe(e));
+            releaseSlot(pending);
+            return;
+        }
+        if (phase == Phase.CLOSED) {
+            releaseSlot(pending); // nobody to acknowledge to: the client sends it again
+            return;
+        }
+        if (pending.attempt >= config.publishAttempts()) {
+            failures++;
+            releaseSlot(pending);
+            close(CloseReason.FORWARDING_FAILED, "event " + pending.event.id() + " (" + pending.event.type() + ") was not accepted after "
+                    + pending.attempt + " attempts (" + describe(cause) + "); closing without PUBACK so the client redelivers");
+            return;
+        }
+        RuntimeException runtime = cause instanceof RuntimeException r ? r
+                : PublishException.transientFailure("publisher", 0, describe(cause));
+        bridge.listeners.eventRetried(clientId, pending.attempt + 1, runtime);
+        Duration delay = backoff(pending.attempt, cause);
+        pending.timer = loop.schedule(() -> {
+            if (phase == Phase.CLOSED) {
+                releaseSlot(pending);
+            } else {
+                attempt(pending);
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private Duration backoff(int attemptsSoFar, Throwable cause) {
+        Duration delay = config.retryBackoff().multipliedBy(1L << Math.min(attemptsSoFar - 1, 20));
+        if (cause instanceof PublishException e && e.retryAfter().isPresent() && e.retryAfter().get().compareTo(delay) > 0) {
+            delay = e.retryAfter().get();
+        }
+        return delay.compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff() : delay;
+    }
+
+    private void finish(Pending pending) {
+        releaseSlot(pending);
+        markDone(pending);
+    }
+
+    private void releaseSlot(Pending pending) {
+        if (pending.holdsSlot) {
+            pending.holdsSlot = false;
+            forwarding--;
+            bridge.flow.release();
+            if (phase != Phase.CLOSED) {
+                pump();
+                closeIfDrained();
+            }
+        }
+    }
+
+    private void deadLetter(Pending pending, DeadLetter.Reason reason, String detail) {
+        failures++;
+        bridge.listeners.deadLetter(new DeadLetter(config.clock().instant(), reason, detail, pending.topic, clientId, pending.payloadBytes));
+        markDone(pending);
+    }
+
+    /** Marks a message done and sends every acknowledgement that is now due, in arrival order. */
+    private void markDone(Pending pending) {
+        pending.done = true;
+        if (pending.qos == MqttQoS.AT_MOST_ONCE) {
+            return;
+        }
+        boolean wrote = false;
+        while (!ackOrder.isEmpty() && ackOrder.peekFirst().done) {
+            Pending head = ackOrder.pollFirst();
+            unacknowledged.remove(head.packetId);
+            if (phase == Phase.CLOSED) {
+                continue;
+            }
+            if (head.qos == MqttQoS.AT_LEAST_ONCE) {
+                ctx.write(new MqttPubAckMessage(
+                        new MqttFixedHeader(MqttMessageType.PUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                        MqttMessageIdVariableHeader.from(head.packetId)));
+            } else {
+                awaitingRelease.put(head.packetId, RELEASE_PENDING);
+                ctx.write(reply(MqttMessageType.PUBREC, head.packetId));
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private static MqttMessage reply(MqttMessageType type, int packetId) {
+        return new MqttMessage(new MqttFixedHeader(type, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                MqttMessageIdVariableHeader.from(packetId));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String describe(Throwable t) {
+        String message = t.getMessage();
+        String text = message == null ? t.getClass().getSimpleName() : message;
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    }
+}
