@@ -305,7 +305,7 @@ class ODataServiceDiscoveryTest {
     void requestThatTimesOutIsRetriedThenUnreachable() {
         tenant.setLatency(CONTACT, Duration.ofSeconds(30));
 
-        DiscoveryReport report = discover(config(tenant.url()).requestTimeout(Duration.ofMillis(300)).maxAttempts(2));
+        DiscoveryReport report = discover(config(tenant.url()).requestTimeout(Duration.ofSeconds(1)).maxAttempts(2));
 
         DiscoveredService contact = byKey(report).get(CONTACT);
         assertThat(contact.status()).isEqualTo(ServiceStatus.UNREACHABLE);

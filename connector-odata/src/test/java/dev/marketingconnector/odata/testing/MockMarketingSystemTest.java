@@ -304,7 +304,7 @@ class MockMarketingSystemTest {
 
     @Test
     void servesManyRequestsAtOnceEvenWithLatency() {
-        tenant.setLatency(Duration.ofSeconds(1));
+        tenant.setLatency(Duration.ofSeconds(2));
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             responses.add(HTTP.sendAsync(get(tenant.serviceRoot(AGREEMENT) + "/").build(), HttpResponse.BodyHandlers.ofString()));
