@@ -1,0 +1,88 @@
+package dev.marketingconnector.examples.cli;
+
+import dev.marketingconnector.core.config.ConfigurationException;
+import dev.marketingconnector.core.events.EventPublisher;
+import dev.marketingconnector.mqtt.MqttBridge;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The long-running event endpoint: token endpoint, health, MQTT over WebSocket, forwarding to Kyma. */
+@Command(name = "bridge", mixinStandardHelpOptions = true,
+        description = "Run the event endpoint (POST /oauth/token, /healthz, /readyz, /asyncapi.json, MQTT over WebSocket on / and /mqtt) "
+                + "and forward events to Kyma until stopped.")
+final class BridgeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BridgeCommand.class);
+    static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(20);
+
+    @Mixin
+    SettingsOptions settings;
+
+    private final MarketingConnectorCli cli;
+
+    BridgeCommand(MarketingConnectorCli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConnectorSetup setup;
+        try {
+            setup = ConnectorSetup.from(settings.resolve(cli.environment()));
+        } catch (ConfigurationException e) {
+            cli.out().println(e.getMessage());
+            return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
+        }
+        RunningBridge running = RunningBridge.start(cli, setup);
+        running.awaitShutdown();
+        return MarketingConnectorCli.EXIT_OK;
+    }
+
+    /** A started bridge with its publisher, stopped gracefully on SIGTERM / Ctrl-C. */
+    static final class RunningBridge {
+
+        final MqttBridge bridge;
+        private final EventPublisher publisher;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        private RunningBridge(MqttBridge bridge, EventPublisher publisher) {
+            this.bridge = bridge;
+            this.publisher = publisher;
+        }
+
+        static RunningBridge start(MarketingConnectorCli cli, ConnectorSetup setup) {
+            EventPublisher publisher = setup.publisher();
+            MqttBridge bridge = new MqttBridge(setup.bridge(publisher).build()).start();
+            RunningBridge running = new RunningBridge(bridge, publisher);
+            Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "bridge-shutdown"));
+            cli.out().printf("Event endpoint listening on port %d%s; forwarding %s events to %s%n", bridge.httpPort(),
+                    bridge.tcpPort().isPresent() ? " (MQTT over TCP on " + bridge.tcpPort().getAsInt() + ")" : "",
+                    setup.eventsFormat.value, setup.eventsUrl);
+            cli.out().printf("SAP side: host %s, port 443, token endpoint %s, client id %s%n",
+                    setup.configuration.mqttHost(), setup.configuration.tokenEndpoint(), setup.configuration.oauthClientId());
+            return running;
+        }
+
+        void stop() {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            LOG.info("Stopping: finishing the messages in flight (at most {})", SHUTDOWN_DEADLINE);
+            try {
+                bridge.shutdown(SHUTDOWN_DEADLINE);
+            } finally {
+                publisher.close();
+                stopped.countDown();
+            }
+        }
+
+        void awaitShutdown() throws InterruptedException {
+            stopped.await();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.marketingconnector.examples.cli;
+
+import dev.marketingconnector.core.ConnectorException;
+import dev.marketingconnector.core.config.ConfigurationException;
+import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.odata.ODataServiceDiscovery;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** One registration run against the configured SAP system and Kyma. */
+@Command(name = "register", mixinStandardHelpOptions = true,
+        description = "Discover the tenant's OData services and bring the Kyma Application in line; prints a table.%n"
+                + "Exit codes: 0 all done, 1 some items failed, 2 bad configuration.")
+final class RegisterCommand implements Callable<Integer> {
+
+    @Mixin
+    SettingsOptions settings;
+
+    @Option(names = "--dry-run", description = "Show what would change; write nothing.")
+    boolean dryRun;
+
+    private final MarketingConnectorCli cli;
+
+    RegisterCommand(MarketingConnectorCli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        ConnectorSetup setup;
+        try {
+            setup = ConnectorSetup.from(settings.resolve(cli.environment()));
+        } catch (ConfigurationException e) {
+            cli.out().println(e.getMessage());
+            return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
+        }
+        return register(cli, setup, dryRun);
+    }
+
+    static int register(MarketingConnectorCli cli, ConnectorSetup setup, boolean dryRun) {
+        cli.out().println("Registry: " + setup.registryDescription());
+        ApplicationRegistry registry = null;
+        try {
+            registry = setup.registry();
+            RegistrationRun.Outcome outcome = new RegistrationRun(ODataServiceDiscovery.create(setup.configuration), registry,
+                    setup.catalog, setup.configuration.applicationName(), cli.out()).run(dryRun);
+            return outcome.exitCode();
+        } catch (ConnectorException e) {
+            cli.out().println("Registration failed: " + e.getMessage());
+            return MarketingConnectorCli.EXIT_FAILED_ITEMS;
+        } finally {
+            if (registry instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // closing a client that is done anyway
+                }
+            }
+        }
+    }
+}

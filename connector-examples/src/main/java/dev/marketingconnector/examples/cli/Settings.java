@@ -1,0 +1,121 @@
+package dev.marketingconnector.examples.cli;
+
+import dev.marketingconnector.core.config.ConfigurationProblem;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The runnable's settings by environment name, merged from three sources: command-line flags win
+ * over the environment, which wins over a {@code --config} properties file (whose keys are the same
+ * environment names).
+ */
+final class Settings {
+
+    static final String REGISTRY_URL = "REGISTRY_URL";
+    static final String EVENTS_FORMAT = "EVENTS_FORMAT";
+    static final String EVENTS_URL = "EVENTS_URL";
+    static final String HTTP_PORT = "HTTP_PORT";
+    static final String MQTT_TCP_PORT = "MQTT_TCP_PORT";
+    static final String TOKEN_SIGNING_KEY = "TOKEN_SIGNING_KEY";
+    static final String ASYNCAPI_URL = "ASYNCAPI_URL";
+    static final String STATUS_PORT = "STATUS_PORT";
+    static final String LOG_LEVEL = "LOG_LEVEL";
+    static final String LOG_FORMAT = "LOG_FORMAT";
+
+    static final int DEFAULT_HTTP_PORT = 8080;
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /**
+     * @param flags       values given as command-line flags (null values are ignored)
+     * @param environment the process environment
+     * @param configFile  an optional properties file
+     * @throws SettingsException when the file cannot be read
+     */
+    static Settings resolve(Map<String, String> flags, Map<String, String> environment, Optional<Path> configFile) {
+        Map<String, String> merged = new HashMap<>();
+        configFile.ifPresent(file -> merged.putAll(readProperties(file)));
+        environment.forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                merged.put(k, v);
+            }
+        });
+        flags.forEach((k, v) -> {
+            if (v != null) {
+                merged.put(k, v);
+            }
+        });
+        return new Settings(merged);
+    }
+
+    static Settings of(Map<String, String> values) {
+        return new Settings(values);
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new SettingsException(List.of(new ConfigurationProblem("--config", "cannot read '" + file + "': " + e.getMessage())));
+        }
+        Map<String, String> map = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> map.put(name.strip(), properties.getProperty(name).strip()));
+        return map;
+    }
+
+    Map<String, String> asMap() {
+        return values;
+    }
+
+    Optional<String> get(String name) {
+        String value = values.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    boolean isSet(String name) {
+        return get(name).isPresent();
+    }
+
+    /** A port setting, checked; problems are added to the list. */
+    Optional<Integer> port(String name, List<ConfigurationProblem> problems) {
+        Optional<String> raw = get(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            int port = Integer.parseInt(raw.get());
+            if (port < 0 || port > 65535) {
+                problems.add(new ConfigurationProblem(name, "'" + raw.get() + "' is not a port (0-65535)"));
+                return Optional.empty();
+            }
+            return Optional.of(port);
+        } catch (NumberFormatException e) {
+            problems.add(new ConfigurationProblem(name, "'" + raw.get() + "' is not a number"));
+            return Optional.empty();
+        }
+    }
+
+    /** Thrown for settings outside the seven core ones; lists every problem. */
+    static final class SettingsException extends dev.marketingconnector.core.config.ConfigurationException {
+
+        private static final long serialVersionUID = 1L;
+
+        SettingsException(List<ConfigurationProblem> problems) {
+            super(new ArrayList<>(problems));
+        }
+    }
+}

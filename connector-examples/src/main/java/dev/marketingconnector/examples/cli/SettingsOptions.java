@@ -1,0 +1,79 @@
+package dev.marketingconnector.examples.cli;
+
+import dev.marketingconnector.core.config.ConnectorConfiguration;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The settings as command-line flags, shared by every command. A flag wins over the environment
+ * variable of the same setting, which wins over {@code --config}.
+ */
+final class SettingsOptions {
+
+    @Option(names = "--config", paramLabel = "<file.properties>",
+            description = "A properties file with settings by environment name (lowest precedence).")
+    Path configFile;
+
+    @Option(names = "--system-url", paramLabel = "<url>", description = "SAP system URL (SYSTEM_URL).")
+    String systemUrl;
+
+    @Option(names = "--user", paramLabel = "<name>", description = "Communication user (BASIC_USER).")
+    String user;
+
+    @Option(names = "--password", paramLabel = "<password>", description = "Its password (BASIC_PASSWORD; prefer the environment).")
+    String password;
+
+    @Option(names = "--oauth-client-id", paramLabel = "<id>", description = "OAuth client id the SAP system uses (OAUTH_CLIENT_ID).")
+    String oauthClientId;
+
+    @Option(names = "--oauth-client-secret", paramLabel = "<secret>",
+            description = "Its secret (OAUTH_CLIENT_SECRET; prefer the environment).")
+    String oauthClientSecret;
+
+    @Option(names = "--application", paramLabel = "<name>", description = "Kyma Application name (APPLICATION_NAME).")
+    String applicationName;
+
+    @Option(names = "--cluster-domain", paramLabel = "<domain>", description = "Kyma cluster domain (CLUSTER_DOMAIN).")
+    String clusterDomain;
+
+    @Option(names = "--registry-url", paramLabel = "<url>",
+            description = "Kyma 1.x Application Registry ending in /{app}/v1/metadata/services (REGISTRY_URL); unset: current Kyma.")
+    String registryUrl;
+
+    @Option(names = "--events-format", paramLabel = "<cloudevents|kyma-v1>", description = "Events format (EVENTS_FORMAT).")
+    String eventsFormat;
+
+    @Option(names = "--events-url", paramLabel = "<url>", description = "Where events go (EVENTS_URL).")
+    String eventsUrl;
+
+    @Option(names = "--http-port", paramLabel = "<port>", description = "HTTP port of the event endpoint (HTTP_PORT, default 8080).")
+    String httpPort;
+
+    @Option(names = "--mqtt-tcp-port", paramLabel = "<port>", description = "Plain MQTT over TCP port (MQTT_TCP_PORT; unset = off).")
+    String mqttTcpPort;
+
+    @Option(names = "--asyncapi-url", paramLabel = "<url>",
+            description = "URL of /asyncapi.json as Kyma reaches it, for current Kyma's Events entry (ASYNCAPI_URL).")
+    String asyncApiUrl;
+
+    Settings resolve(Map<String, String> environment) {
+        Map<String, String> flags = new HashMap<>();
+        flags.put(ConnectorConfiguration.SYSTEM_URL, systemUrl);
+        flags.put(ConnectorConfiguration.BASIC_USER, user);
+        flags.put(ConnectorConfiguration.BASIC_PASSWORD, password);
+        flags.put(ConnectorConfiguration.OAUTH_CLIENT_ID, oauthClientId);
+        flags.put(ConnectorConfiguration.OAUTH_CLIENT_SECRET, oauthClientSecret);
+        flags.put(ConnectorConfiguration.APPLICATION_NAME, applicationName);
+        flags.put(ConnectorConfiguration.CLUSTER_DOMAIN, clusterDomain);
+        flags.put(Settings.REGISTRY_URL, registryUrl);
+        flags.put(Settings.EVENTS_FORMAT, eventsFormat);
+        flags.put(Settings.EVENTS_URL, eventsUrl);
+        flags.put(Settings.HTTP_PORT, httpPort);
+        flags.put(Settings.MQTT_TCP_PORT, mqttTcpPort);
+        flags.put(Settings.ASYNCAPI_URL, asyncApiUrl);
+        return Settings.resolve(flags, environment, Optional.ofNullable(configFile));
+    }
+}
