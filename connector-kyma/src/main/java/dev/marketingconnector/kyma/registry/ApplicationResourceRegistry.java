@@ -121,7 +121,7 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
             Map<String, String> labels = new LinkedHashMap<>();
             JsonNode node = service.get("labels");
             if (node != null && node.isObject()) {
-                node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             }
             entries.add(new RegisteredEntry(id, name, text(service, "identifier").filter(s -> !s.isBlank()), labels));
         }

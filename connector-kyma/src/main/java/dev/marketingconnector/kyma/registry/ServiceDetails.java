@@ -107,7 +107,7 @@ final class ServiceDetails {
         Map<String, String> labels = new LinkedHashMap<>();
         JsonNode value = field(node, "labels");
         if (value != null && value.isObject()) {
-            value.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            value.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         }
         return labels;
     }

@@ -154,7 +154,7 @@ public final class MockKyma implements AutoCloseable {
             Map<String, String> labels = new LinkedHashMap<>();
             JsonNode node = field(details, "labels");
             if (node != null && node.isObject()) {
-                node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
             }
             return labels;
         }
@@ -656,7 +656,7 @@ public final class MockKyma implements AutoCloseable {
             if (!labels.isObject()) {
                 problems.add("labels: must be an object of strings");
             } else {
-                labels.fields().forEachRemaining(e -> {
+                labels.properties().forEach(e -> {
                     if (!e.getValue().isTextual()) {
                         problems.add("labels." + e.getKey() + ": must be a string");
                     }

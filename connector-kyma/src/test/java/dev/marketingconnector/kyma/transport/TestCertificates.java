@@ -38,8 +38,23 @@ public final class TestCertificates {
         trust(serverTrust, clientKeys, "client");
     }
 
+    private static TestCertificates shared;
+
     public static TestCertificates create(Path folder) throws IOException, GeneralSecurityException, InterruptedException {
         return new TestCertificates(folder);
+    }
+
+    /** One set for the whole test run: keytool starts a JVM per call, so the stores are made once. */
+    public static synchronized TestCertificates shared() throws IOException, GeneralSecurityException, InterruptedException {
+        if (shared == null) {
+            Path folder = Files.createTempDirectory("kyma-tls-");
+            folder.toFile().deleteOnExit();
+            shared = new TestCertificates(folder);
+            for (Path file : List.of(shared.serverKeys, shared.serverTrust, shared.clientKeys, shared.clientTrust)) {
+                file.toFile().deleteOnExit();
+            }
+        }
+        return shared;
     }
 
     /** What the server uses: its key and the client's certificate as trusted. */

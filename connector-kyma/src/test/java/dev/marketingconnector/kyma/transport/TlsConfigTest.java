@@ -14,12 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsConfigTest {
 
     @TempDir
-    static Path folder;
+    Path folder;
     static TestCertificates certificates;
 
     @BeforeAll
     static void certificates() throws Exception {
-        certificates = TestCertificates.create(folder);
+        certificates = TestCertificates.shared();
     }
 
     @Test
