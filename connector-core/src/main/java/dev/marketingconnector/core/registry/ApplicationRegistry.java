@@ -23,4 +23,12 @@ public interface ApplicationRegistry {
 
     /** Removes the entry with this id. */
     void delete(String id);
+
+    /**
+     * How many writes this registry takes at once. The reconciler never sends more in parallel.
+     * The default, 1, suits a registry that rewrites one shared document per write.
+     */
+    default int maxConcurrentWrites() {
+        return 1;
+    }
 }

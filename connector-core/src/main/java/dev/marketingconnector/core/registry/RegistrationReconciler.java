@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +33,13 @@ public final class RegistrationReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationReconciler.class);
 
+    /** Writes sent at once by default, capped by {@link ApplicationRegistry#maxConcurrentWrites()}. */
+    public static final int DEFAULT_PARALLELISM = 8;
+
     private final ApplicationRegistry registry;
     private final String owner;
     private final Clock clock;
+    private final int parallelism;
 
     /**
      * @param registry where the entries live
@@ -43,12 +51,24 @@ public final class RegistrationReconciler {
     }
 
     public RegistrationReconciler(ApplicationRegistry registry, String owner, Clock clock) {
+        this(registry, owner, clock, DEFAULT_PARALLELISM);
+    }
+
+    /**
+     * @param parallelism how many writes to send at once (at least 1); the registry's
+     *                    {@link ApplicationRegistry#maxConcurrentWrites()} caps it
+     */
+    public RegistrationReconciler(ApplicationRegistry registry, String owner, Clock clock, int parallelism) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.owner = Objects.requireNonNull(owner, "owner");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (owner.isBlank()) {
             throw new IllegalArgumentException("owner must not be blank");
         }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        this.parallelism = parallelism;
     }
 
     public String owner() {
@@ -120,19 +140,60 @@ public final class RegistrationReconciler {
         return apply(plan, outcome -> { });
     }
 
-    /** Applies a plan and reports each outcome as it happens (for progress output). */
+    /**
+     * Applies a plan and reports each outcome as it happens (for progress output, from any thread).
+     * Outcomes come back in plan order.
+     */
     public ReconcileResult apply(RegistrationPlan plan, Consumer<ItemOutcome> progress) {
         Instant start = clock.instant();
-        List<ItemOutcome> outcomes = new ArrayList<>();
-        for (PlannedChange change : plan.changes()) {
-            ItemOutcome outcome = applyOne(change);
-            outcomes.add(outcome);
-            progress.accept(outcome);
+        List<PlannedChange> changes = plan.changes();
+        int threads = Math.min(Math.min(parallelism, Math.max(1, registry.maxConcurrentWrites())),
+                (int) changes.stream().filter(c -> c.action() != ChangeAction.UNCHANGED).count());
+        ItemOutcome[] outcomes = new ItemOutcome[changes.size()];
+        if (threads <= 1) {
+            for (int i = 0; i < changes.size(); i++) {
+                outcomes[i] = applyOne(changes.get(i));
+                progress.accept(outcomes[i]);
+            }
+        } else {
+            applyInParallel(changes, outcomes, threads, progress);
         }
         Instant end = clock.instant();
-        ReconcileResult result = new ReconcileResult(plan, outcomes, false, end, Duration.between(start, end));
+        ReconcileResult result = new ReconcileResult(plan, List.of(outcomes), false, end, Duration.between(start, end));
         LOG.info("Reconciled Application '{}': {} (failed: {})", plan.applicationName(), result.completed(), result.failures().size());
         return result;
+    }
+
+    private void applyInParallel(List<PlannedChange> changes, ItemOutcome[] outcomes, int threads, Consumer<ItemOutcome> progress) {
+        ExecutorService executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "registration-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < changes.size(); i++) {
+                int index = i;
+                futures.add(executor.submit(() -> {
+                    outcomes[index] = applyOne(changes.get(index));
+                    synchronized (progress) {
+                        progress.accept(outcomes[index]);
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a registration write failed unexpectedly", e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying the registration plan", e);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     /** Plans and, unless {@code dryRun}, applies. A dry run writes nothing and marks every change as planned. */

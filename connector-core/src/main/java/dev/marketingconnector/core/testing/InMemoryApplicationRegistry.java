@@ -88,6 +88,12 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         writes.add(new Write(Operation.DELETE, id, Optional.empty()));
     }
 
+    /** Takes any number of writes at once (each is applied atomically). */
+    @Override
+    public int maxConcurrentWrites() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Adds an entry that somebody else created (no connector labels unless given); returns its id. */
     public synchronized String addForeignEntry(String name, Optional<String> identifier, Map<String, String> labels) {
         String id = "foreign-" + nextId++;
