@@ -468,30 +468,38 @@ public final class MockMarketingSystem implements AutoCloseable {
     private record Route(CatalogService service, String resource, String problem) {
     }
 
+    /**
+     * Finds the catalog service a path leads to, by the service's own path (so another product's
+     * catalog, with other paths, is served the same way). A service is reached with its matrix
+     * version, without it, and an unversioned one also as {@code ;v=0001}.
+     */
     private Route route(String rawPath) {
-        String odataRoot = pathPrefix + SERVICE_PATH;
-        if (!rawPath.startsWith(odataRoot)) {
+        if (!rawPath.startsWith(pathPrefix + "/")) {
             return new Route(null, "", "No OData service at " + rawPath);
         }
-        String rest = URLDecoder.decode(rawPath.substring(odataRoot.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
-        int slash = rest.indexOf('/');
-        String segment = slash < 0 ? rest : rest.substring(0, slash);
-        String resource = slash < 0 ? "" : rest.substring(slash);
-        Matcher matcher = SEGMENT.matcher(segment);
-        if (!matcher.matches()) {
-            return new Route(null, "", "No service found for '" + segment + "'");
-        }
-        String name = matcher.group(1);
-        String version = matcher.group(3);
+        String path = URLDecoder.decode(rawPath.substring(pathPrefix.length()).replace("+", "%2B"), StandardCharsets.UTF_8);
+        Route best = null;
+        int bestLength = -1;
         for (CatalogService service : catalog.services()) {
-            boolean versionMatches = version == null || version.equals("0001") && service.version().isEmpty()
-                    || service.version().map(version::equals).orElse(false);
-            if (service.name().equals(name) && versionMatches) {
-                return new Route(service, resource, null);
+            String versioned = service.path();
+            int matrix = versioned.lastIndexOf(";v=");
+            String plain = matrix > versioned.lastIndexOf('/') ? versioned.substring(0, matrix) : versioned;
+            for (String candidate : List.of(versioned, plain, plain + ";v=0001")) {
+                if (candidate.equals(plain + ";v=0001") && service.version().isPresent()) {
+                    continue;
+                }
+                if ((path.equals(candidate) || path.startsWith(candidate + "/")) && candidate.length() > bestLength) {
+                    best = new Route(service, path.substring(candidate.length()), null);
+                    bestLength = candidate.length();
+                }
             }
         }
-        return new Route(null, "", "No service found for namespace '', name '" + name + "', version '"
-                + (version == null ? "0001" : version) + "'");
+        if (best != null) {
+            return best;
+        }
+        Matcher matcher = SEGMENT.matcher(path.substring(path.lastIndexOf('/') + 1));
+        String name = matcher.matches() ? matcher.group(1) : path;
+        return new Route(null, "", "No service found for namespace '', name '" + name + "'");
     }
 
     private static Integer take(Failure failure) {
