@@ -138,8 +138,13 @@ public final class MockKyma implements AutoCloseable {
         }
     }
 
-    /** A registered service: its Application, id and ServiceDetails as sent (secrets unmasked). */
+    /** A registered service: its Application, id and ServiceDetails as sent (secrets unmasked; {@link #toString()} masks them). */
     public record RegisteredService(String application, String id, ObjectNode details) {
+
+        @Override
+        public String toString() {
+            return "RegisteredService[application=" + application + ", id=" + id + ", details=" + masked(details) + "]";
+        }
 
         public String name() {
             return details.path("name").asText();
@@ -476,8 +481,8 @@ public final class MockKyma implements AutoCloseable {
             Optional<Route> route = route(path);
             Response response;
             Duration delay;
+            response = respond(route, method, path, exchange, body);
             synchronized (this) {
-                response = respond(route, method, path, exchange, body);
                 requests.add(new RecordedRequest(route, method, path, response.status(), clientPrincipal(exchange)));
                 delay = latency;
             }
@@ -492,38 +497,38 @@ public final class MockKyma implements AutoCloseable {
         }
     }
 
+    /** Faults are decided under the lock; events are validated outside it, so parallel publishers are not serialised. */
     private Response respond(Optional<Route> route, String method, String path, HttpExchange exchange, byte[] body) {
         if (route.isEmpty()) {
             return registryError(404, "no route for " + method + " " + path);
         }
         Route r = route.get();
-        if (outage || (outageUntil != null && clock.instant().isBefore(outageUntil))) {
-            return injected(r, 503, "outage: the service is unavailable");
-        }
-        for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
-            Fault fault = it.next();
-            if (fault.route() == null || fault.route() == r) {
-                it.remove();
-                return injected(r, fault.status(), "injected failure");
+        boolean failAfterAccepting;
+        int failStatus;
+        synchronized (this) {
+            if (outage || (outageUntil != null && clock.instant().isBefore(outageUntil))) {
+                return injected(r, 503, "outage: the service is unavailable");
+            }
+            for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+                Fault fault = it.next();
+                if (fault.route() == null || fault.route() == r) {
+                    it.remove();
+                    return injected(r, fault.status(), "injected failure");
+                }
+            }
+            boolean randomHit = r.isEvents() && randomFraction > 0 && random.nextDouble() < randomFraction;
+            if (randomHit && !randomAfterAccepting) {
+                return injected(r, randomStatus, "injected random failure");
+            }
+            failAfterAccepting = randomHit;
+            failStatus = randomStatus;
+            if (r == Route.REGISTRY) {
+                return registry(method, path, body);
             }
         }
-        boolean randomHit = r.isEvents() && randomFraction > 0 && random.nextDouble() < randomFraction;
-        if (randomHit && !randomAfterAccepting) {
-            return injected(r, randomStatus, "injected random failure");
-        }
-        Response response;
-        switch (r) {
-            case REGISTRY:
-                response = registry(method, path, body);
-                break;
-            case PUBLISH:
-                response = publish(method, exchange, body);
-                break;
-            default:
-                response = eventsV1(r, method, path, body);
-        }
-        if (randomHit && response.status() / 100 == 2) {
-            return injected(r, randomStatus, "injected random failure after the event was accepted");
+        Response response = r == Route.PUBLISH ? publish(method, exchange, body) : eventsV1(r, method, path, body);
+        if (failAfterAccepting && response.status() / 100 == 2) {
+            return injected(r, failStatus, "injected random failure after the event was accepted");
         }
         return response;
     }
@@ -1011,7 +1016,7 @@ public final class MockKyma implements AutoCloseable {
 
     // --- shared ---
 
-    private void accept(ReceivedEvent event) {
+    private synchronized void accept(ReceivedEvent event) {
         events.add(event);
         eventQueue.add(event);
         notifyAll();

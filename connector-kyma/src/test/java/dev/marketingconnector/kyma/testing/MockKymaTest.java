@@ -111,6 +111,7 @@ class MockKymaTest {
             assertThat(read.at("/api/credentials/basic/username").asText()).isEqualTo("COMM_USER");
             assertThat(read.at("/api/credentials/basic/password").asText()).isEqualTo(MockKyma.MASKED_SECRET);
             assertThat(kyma.services(APP).get(0).details().at("/api/credentials/basic/password").asText()).isEqualTo("s3cret-pass");
+            assertThat(kyma.services(APP).get(0).toString()).contains("COMM_USER").doesNotContain("s3cret-pass");
 
             ObjectNode renamed = serviceDetails().put("name", "Contacts v2");
             assertThat(send("PUT", URI.create(kyma.registryUrl(APP) + "/" + id), renamed.toString()).statusCode()).isEqualTo(200);
