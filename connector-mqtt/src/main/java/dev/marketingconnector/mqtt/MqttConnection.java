@@ -617,8 +617,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     }
 
     private void finish(Pending pending) {
+        markDone(pending); // acknowledge before the freed slot may let a draining connection close
         releaseSlot(pending);
-        markDone(pending);
     }
 
     private void releaseSlot(Pending pending) {

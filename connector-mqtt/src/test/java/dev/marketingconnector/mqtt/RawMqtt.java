@@ -214,6 +214,9 @@ final class RawMqtt implements AutoCloseable {
         v.write(flags);
         v.write(keepAliveSeconds >>> 8);
         v.write(keepAliveSeconds);
+        if (level == 5) {
+            v.write(0); // MQTT 5: no properties
+        }
         string(v, clientId);
         if (password != null) {
             string(v, "user");
