@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  *       Application is created when missing. A deleted or renamed service's Secret is removed.</li>
  * </ul>
  *
+ * <p>Every write rewrites the one Application, so {@link #maxConcurrentWrites()} stays at the port's
+ * default of 1; concurrent writers (several replicas, say) are still safe through the conflict retries.
+ *
  * <p>Needs RBAC for {@code applications.applicationconnector.kyma-project.io} (get, create, update)
  * and for {@code secrets} in the credentials namespace (get, create, update, delete).
  */

@@ -109,6 +109,12 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
         send("delete service " + id, url, request(url).DELETE(), null, 204);
     }
 
+    /** Each service is its own resource in the registry: {@link RestRegistryConfig#maxConcurrentWrites()} at once. */
+    @Override
+    public int maxConcurrentWrites() {
+        return config.maxConcurrentWrites();
+    }
+
     /** The service with this id as a registration, or empty when the registry does not know it. */
     public Optional<Registration> get(String id) {
         URI url = serviceUrl(id);

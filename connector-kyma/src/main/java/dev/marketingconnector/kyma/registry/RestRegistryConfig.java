@@ -22,12 +22,15 @@ public final class RestRegistryConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Generous: the registry fetches the {@code SpecificationUrl} while it handles a POST. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Services are separate resources in the registry, so several writes may run at once. */
+    public static final int DEFAULT_MAX_CONCURRENT_WRITES = 8;
 
     private final URI baseUrl;
     private final String applicationName;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final TlsConfig tls;
+    private final int maxConcurrentWrites;
 
     private RestRegistryConfig(Builder builder) {
         this.baseUrl = builder.baseUrl;
@@ -35,6 +38,7 @@ public final class RestRegistryConfig {
         this.connectTimeout = builder.connectTimeout;
         this.requestTimeout = builder.requestTimeout;
         this.tls = builder.tls;
+        this.maxConcurrentWrites = builder.maxConcurrentWrites;
     }
 
     /**
@@ -67,6 +71,11 @@ public final class RestRegistryConfig {
         return Optional.ofNullable(tls);
     }
 
+    /** How many writes the registry is sent at once (the reconciler's parallelism is capped by it). */
+    public int maxConcurrentWrites() {
+        return maxConcurrentWrites;
+    }
+
     @Override
     public String toString() {
         return "RestRegistryConfig[" + baseUrl + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
@@ -80,6 +89,7 @@ public final class RestRegistryConfig {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private TlsConfig tls;
+        private int maxConcurrentWrites = DEFAULT_MAX_CONCURRENT_WRITES;
 
         private Builder(URI baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -120,6 +130,14 @@ public final class RestRegistryConfig {
         /** HTTPS settings: a trust store for the cluster's CA and/or the Application's client certificate. */
         public Builder tls(TlsConfig tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        public Builder maxConcurrentWrites(int writes) {
+            if (writes < 1) {
+                throw new IllegalArgumentException("maxConcurrentWrites must be >= 1, got " + writes);
+            }
+            this.maxConcurrentWrites = writes;
             return this;
         }
 

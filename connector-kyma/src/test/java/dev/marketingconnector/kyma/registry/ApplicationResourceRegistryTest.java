@@ -268,6 +268,11 @@ class ApplicationResourceRegistryTest {
     }
 
     @Test
+    void asksTheReconcilerForOneWriteAtATime() {
+        assertThat(registry.maxConcurrentWrites()).isEqualTo(1);
+    }
+
+    @Test
     void concurrentWritersLoseNothing() throws Exception {
         ApplicationResourceRegistry other = new ApplicationResourceRegistry(config().build(), client, false);
         ExecutorService pool = Executors.newFixedThreadPool(2);

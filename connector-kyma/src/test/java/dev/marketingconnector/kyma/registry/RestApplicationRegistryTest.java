@@ -216,6 +216,7 @@ class RestApplicationRegistryTest {
             assertThat(config.applicationName()).isEqualTo("mkt-prod");
             assertThat(config.baseUrl().toString()).endsWith("/mkt-prod/v1/metadata/services");
             assertThat(config.connectTimeout()).isEqualTo(RestRegistryConfig.DEFAULT_CONNECT_TIMEOUT);
+            assertThat(new RestApplicationRegistry(config).maxConcurrentWrites()).isEqualTo(RestRegistryConfig.DEFAULT_MAX_CONCURRENT_WRITES);
         }
 
         @Test
@@ -228,6 +229,8 @@ class RestApplicationRegistryTest {
                     .hasMessageContaining("http or https");
             assertThatThrownBy(() -> RestRegistryConfig.builder(URI.create("http://host/a/v1/metadata/services"))
                     .requestTimeout(java.time.Duration.ZERO)).hasMessageContaining("requestTimeout");
+            assertThatThrownBy(() -> RestRegistryConfig.builder(URI.create("http://host/a/v1/metadata/services"))
+                    .maxConcurrentWrites(0)).hasMessageContaining("maxConcurrentWrites");
         }
     }
 
