@@ -43,6 +43,15 @@ public final class LegacyEventsPublisher implements EventPublisher {
      * @param applicationName the Kyma Application the events come from
      */
     public LegacyEventsPublisher(PublisherConfig config, String applicationName) {
+        this(config, applicationName, false);
+    }
+
+    /**
+     * @param applicationName    the Kyma Application the events come from
+     * @param alwaysSendSourceId put {@code source-id} in the body on the path form too (the runnable
+     *                           connector's {@code kyma-v1} format does, so one body fits every route)
+     */
+    public LegacyEventsPublisher(PublisherConfig config, String applicationName, boolean alwaysSendSourceId) {
         this.config = Objects.requireNonNull(config, "config");
         this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
         if (applicationName.isBlank()) {
@@ -52,7 +61,7 @@ public final class LegacyEventsPublisher implements EventPublisher {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        this.sourceIdInBody = !path.endsWith("/" + applicationName + "/v1/events");
+        this.sourceIdInBody = alwaysSendSourceId || !path.endsWith("/" + applicationName + "/v1/events");
         this.sender = new ResilientSender(config);
     }
 

@@ -69,6 +69,17 @@ class LegacyEventsPublisherTest {
     }
 
     @Test
+    void canCarrySourceIdOnTheApplicationsPathToo() throws Exception {
+        try (LegacyEventsPublisher publisher = new LegacyEventsPublisher(PublisherConfig.builder(kyma.eventsUrl(APP)).build(), APP, true)) {
+            publisher.publish(event(4)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(publisher.sendsSourceId()).isTrue();
+            assertThat(publisher.body(event(4)).get("source-id").asText()).isEqualTo(APP);
+            assertThat(kyma.events()).singleElement().satisfies(e -> assertThat(e.route()).isEqualTo(Route.EVENTS_V1_APPLICATION));
+        }
+    }
+
+    @Test
     void writesTheContractsFieldNames() {
         try (LegacyEventsPublisher publisher = new LegacyEventsPublisher(PublisherConfig.builder(kyma.eventsUrl()).build(), APP)) {
             ObjectNode body = publisher.body(event(3));
