@@ -157,7 +157,7 @@ final class ConnectorSetup {
     EventPublisher publisher() {
         PublisherConfig config = PublisherConfig.builder(eventsUrl).build();
         return eventsFormat == EventsFormat.KYMA_V1
-                ? new LegacyEventsPublisher(config, configuration.applicationName())
+                ? new LegacyEventsPublisher(config, configuration.applicationName(), true)
                 : new CloudEventsPublisher(config, configuration.applicationName());
     }
 
