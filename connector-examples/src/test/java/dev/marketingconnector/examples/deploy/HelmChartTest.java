@@ -161,7 +161,7 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder("auth." + DOMAIN, "mqtt." + DOMAIN);
 
         JsonNode auth = route(virtualService, "auth." + DOMAIN);
-        assertThat(auth.path("match").findValuesAsText("exact")).containsExactly("/oauth/token");
+        assertThat(auth.path("match").findValuesAsText("exact")).containsExactly("/oauth/token", "/asyncapi.json");
         JsonNode mqtt = route(virtualService, "mqtt." + DOMAIN);
         assertThat(mqtt.path("match").findValuesAsText("exact")).contains("/");
         assertThat(mqtt.path("timeout").asText()).isEqualTo("0s");
