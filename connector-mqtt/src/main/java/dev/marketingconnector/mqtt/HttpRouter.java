@@ -144,7 +144,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (answer == null) {
                 throw new IllegalStateException("the route returned no response");
             }
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             LOG.warn("Route {} failed: {}", path, e.toString());
             send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "the route failed"), false);
             return;

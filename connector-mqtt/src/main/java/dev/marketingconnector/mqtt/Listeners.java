@@ -29,13 +29,15 @@ final class Listeners implements BridgeListener {
         for (BridgeListener listener : delegates) {
             try {
                 call.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 failed(listener, e);
             }
         }
     }
 
-    private void failed(Object target, RuntimeException e) {
+    private void failed(Object target, Throwable e) {
         if (warned.add(target)) {
             LOG.warn("{} threw {}; the bridge carries on (further failures are logged at DEBUG)",
                     target.getClass().getName(), e.toString());
@@ -48,7 +50,9 @@ final class Listeners implements BridgeListener {
     void deadLetter(DeadLetter deadLetter) {
         try {
             sink.accept(deadLetter);
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             failed(sink, e);
         }
         eventDeadLettered(deadLetter);

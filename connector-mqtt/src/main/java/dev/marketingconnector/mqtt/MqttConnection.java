@@ -108,7 +108,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     private Channel channel;
     private EventLoop loop;
     private String remote = "unknown";
-    private Phase phase = Phase.AWAITING_CONNECT;
+    private volatile Phase phase = Phase.AWAITING_CONNECT;
     private ScheduledFuture<?> connectTimer;
 
     private final ArrayDeque<Pending> ackOrder = new ArrayDeque<>();
@@ -513,7 +513,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         if (phase == Phase.CLOSED) {
             return;
         }
-        boolean ownRoom = waiting.isEmpty() && forwarding < config.maxInFlightPerConnection();
+        int window = config.maxInFlightPerConnection();
+        // Acknowledgements go out in order, so a slow head message also bounds how many may wait behind it.
+        boolean ownRoom = waiting.isEmpty() && forwarding < window && ackOrder.size() < window;
         boolean globalRoom = bridge.flow.hasRoom();
         if (ownRoom && !globalRoom) {
             park();
@@ -642,6 +644,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     /** Marks a message done and sends every acknowledgement that is now due, in arrival order. */
     private void markDone(Pending pending) {
         pending.done = true;
+        pending.event = null;
         if (pending.qos == MqttQoS.AT_MOST_ONCE) {
             return;
         }

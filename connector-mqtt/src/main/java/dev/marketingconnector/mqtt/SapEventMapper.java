@@ -253,7 +253,13 @@ public final class SapEventMapper {
         return a != null ? a : b;
     }
 
+    private static final int[] NANO_SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
+
     private static OffsetDateTime parseTime(String text, String topic) {
+        OffsetDateTime fast = parseRfc3339(text);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(text);
         } catch (DateTimeParseException notOffset) {
@@ -265,6 +271,75 @@ public final class SapEventMapper {
                                 + abbreviate(text) + "'");
             }
         }
+    }
+
+    /**
+     * The common {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:MM)} form without the formatter's cost
+     * (this runs for every event); null for anything else, which the formatter then decides on.
+     */
+    static OffsetDateTime parseRfc3339(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't')
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if ((year | month | day | hour | minute | second) < 0) {
+            return null;
+        }
+        int i = 19;
+        int nano = 0;
+        if (s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            int length = i - start;
+            if (length == 0 || length > 9) {
+                return null;
+            }
+            nano = digits(s, start, length) * NANO_SCALE[length];
+        }
+        if (i >= n) {
+            return null;
+        }
+        char c = s.charAt(i);
+        ZoneOffset offset;
+        if ((c == 'Z' || c == 'z') && i + 1 == n) {
+            offset = ZoneOffset.UTC;
+        } else if ((c == '+' || c == '-') && i + 6 == n && s.charAt(i + 3) == ':') {
+            int hours = digits(s, i + 1, 2);
+            int minutes = digits(s, i + 4, 2);
+            if ((hours | minutes) < 0 || hours > 18 || minutes > 59) {
+                return null;
+            }
+            int seconds = hours * 3600 + minutes * 60;
+            offset = ZoneOffset.ofTotalSeconds(c == '-' ? -seconds : seconds);
+        } else {
+            return null;
+        }
+        try {
+            return OffsetDateTime.of(year, month, day, hour, minute, second, nano, offset);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int digits(String s, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static String abbreviate(String text) {

@@ -41,6 +41,32 @@ class FlowControlTest {
     }
 
     @Test
+    void boundsHowManyMessagesWaitForTheirAcknowledgementBehindASlowOne() throws Exception {
+        ControllablePublisher publisher = new ControllablePublisher().mode(ControllablePublisher.Mode.HOLD);
+        try (TestBridge bridge = TestBridge.start(publisher, b -> b.maxInFlightPerConnection(4));
+                RawMqtt raw = RawMqtt.webSocket(bridge.port(), bridge.token())) {
+            raw.send(RawMqtt.connect("head-of-line", 60, true, null)).expect(RawMqtt.CONNACK);
+            raw.send(RawMqtt.publish(TOPIC, 1, 1, event(1), false));
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.heldCount() == 1);
+            publisher.mode(ControllablePublisher.Mode.ACCEPT);
+            for (int i = 2; i <= 4; i++) {
+                raw.send(RawMqtt.publish(TOPIC, 1, i, event(i), false));
+                int accepted = i - 1;
+                await().atMost(Duration.ofSeconds(5)).until(() -> publisher.accepted().size() == accepted);
+            }
+
+            // Four unacknowledged messages fill the window: the fifth is not read.
+            raw.send(RawMqtt.publish(TOPIC, 1, 5, event(5), false));
+            await().during(WHILE).atMost(WHILE.multipliedBy(3)).until(() -> publisher.accepted().size() == 3);
+
+            publisher.releaseHeld();
+            for (int i = 1; i <= 5; i++) {
+                assertThat(raw.expect(RawMqtt.PUBACK).packetId()).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
     void sharesTheBridgeWideBoundBetweenConnections() throws Exception {
         ControllablePublisher publisher = new ControllablePublisher().mode(ControllablePublisher.Mode.HOLD);
         try (TestBridge bridge = TestBridge.start(publisher, b -> b.maxInFlightPerConnection(4).maxInFlight(6));

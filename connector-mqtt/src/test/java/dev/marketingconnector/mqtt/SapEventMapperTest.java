@@ -125,6 +125,20 @@ class SapEventMapperTest {
     }
 
     @Test
+    void readsRfc3339TimesLikeTheIsoFormatter() {
+        for (String time : new String[] {"2019-02-19T13:56:21Z", "2019-02-19t13:56:21z", "2024-01-02T03:04:05.678+01:00",
+                "2024-01-02T03:04:05.123456789-05:30", "2024-02-29T23:59:59.1Z", "2024-01-02T03:04Z"}) {
+            assertThat(map(LEGACY_TOPIC, "{\"eventTime\":\"" + time + "\",\"data\":{}}").time())
+                    .as(time).isEqualTo(OffsetDateTime.parse(time.toUpperCase(java.util.Locale.ROOT)));
+        }
+        for (String bad : new String[] {"2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T25:00:00Z",
+                "2024-01-01T00:00:00+19:00", "2024-01-01T00:00:00Zjunk"}) {
+            assertThatThrownBy(() -> map(LEGACY_TOPIC, "{\"eventTime\":\"" + bad + "\",\"data\":{}}"))
+                    .as(bad).isInstanceOf(EventMappingException.class).hasMessageContaining("RFC 3339");
+        }
+    }
+
+    @Test
     void acceptsDataOfAnyJsonTypeAndCloudEventsBase64Data() {
         assertThat(map(LEGACY_TOPIC, "{\"data\":[1,2]}").data().size()).isEqualTo(2);
         assertThat(map(LEGACY_TOPIC, "{\"data\":\"text\"}").data().asText()).isEqualTo("text");
