@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.olingo.odata2.api.edm.Edm;
@@ -67,14 +69,21 @@ public final class EdmxMetadataParser {
                 throw new InvalidMetadataException(source, "the document has no entity container", null);
             }
             List<String> entitySets = new ArrayList<>();
+            Map<String, String> labels = new LinkedHashMap<>();
             for (EdmEntitySet set : edm.getEntitySets()) {
-                entitySets.add(set.getName());
+                String name = set.getName();
+                entitySets.add(name);
+                Optional<String> label = sapLabel(set);
+                if (label.isEmpty() && set.getEntityType() != null) {
+                    label = sapLabel(set.getEntityType());
+                }
+                label.ifPresent(text -> labels.put(name, text));
             }
             List<String> functionImports = new ArrayList<>();
             for (EdmFunctionImport function : edm.getFunctionImports()) {
                 functionImports.add(function.getName());
             }
-            return new ServiceMetadata(container.getNamespace(), entitySets, functionImports, sapLabel(container));
+            return new ServiceMetadata(container.getNamespace(), entitySets, functionImports, sapLabel(container), labels);
         } catch (ODataException | RuntimeException e) {
             if (e instanceof InvalidMetadataException invalid) {
                 throw invalid;

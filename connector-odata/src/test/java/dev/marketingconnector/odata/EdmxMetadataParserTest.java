@@ -68,6 +68,14 @@ class EdmxMetadataParserTest {
     }
 
     @Test
+    void labelsEntitySetsWithTheirOwnOrTheirEntityTypesSapLabel() throws IOException {
+        ServiceMetadata templates = parseResource(MARKETING + "API_MKT_CAMPAIGN_TEMPLATE_SRV.xml");
+
+        assertThat(templates.entitySetLabels()).containsEntry("CampaignTemplates", "Marketing: Campaign Template");
+        assertThat(templates.entitySetLabels().keySet()).isSubsetOf(templates.entitySets());
+    }
+
+    @Test
     void parsesTheTwoMegabyteCloudForCustomerDocument() throws IOException {
         ServiceMetadata metadata = parseResource(C4C);
 
