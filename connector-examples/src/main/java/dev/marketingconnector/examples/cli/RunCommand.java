@@ -2,6 +2,7 @@ package dev.marketingconnector.examples.cli;
 
 import dev.marketingconnector.core.config.ConfigurationException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,25 +49,43 @@ final class RunCommand implements Callable<Integer> {
             cli.out().println(e.getMessage());
             return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
         }
-        RegisterCommand.register(cli, setup, false);
-        BridgeCommand.RunningBridge running = BridgeCommand.RunningBridge.start(cli, setup);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "resync");
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                int code = RegisterCommand.register(cli, setup, false);
-                LOG.info("Re-registration finished with exit code {}", code);
-            } catch (RuntimeException e) {
-                LOG.warn("Re-registration failed: {}", e.getMessage());
+        // On current Kyma inside a cluster the replicas elect one registrar through a Lease; elsewhere this process registers.
+        Optional<RegistrationLease> lease = setup.registryUrl.isPresent() ? Optional.empty()
+                : RegistrationLease.inCluster(cli.environment(), setup.configuration.applicationName(),
+                        () -> scheduler.execute(() -> registerQuietly(setup)), () -> { });
+        Runnable resyncTask = () -> {
+            if (lease.map(RegistrationLease::isLeader).orElse(true)) {
+                registerQuietly(setup);
             }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        cli.out().println("Re-registering every " + resync);
+        };
+        if (lease.isEmpty()) {
+            RegisterCommand.register(cli, setup, false);
+        }
+        BridgeCommand.RunningBridge running = BridgeCommand.RunningBridge.start(cli, setup);
+        lease.ifPresent(l -> {
+            cli.out().println("Registering while this replica (" + l.identity() + ") holds the registration lease");
+            l.start();
+        });
+        scheduler.scheduleWithFixedDelay(resyncTask, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        cli.out().println("Re-registering every " + this.resync);
         running.awaitShutdown();
         scheduler.shutdownNow();
+        lease.ifPresent(RegistrationLease::close);
         return MarketingConnectorCli.EXIT_OK;
+    }
+
+    private void registerQuietly(ConnectorSetup setup) {
+        try {
+            int code = RegisterCommand.register(cli, setup, false);
+            LOG.info("Registration finished with exit code {}", code);
+        } catch (RuntimeException e) {
+            LOG.warn("Registration failed: {}", e.getMessage());
+        }
     }
 
     /** {@code 30s}, {@code 10m}, {@code 1h} or an ISO-8601 duration such as {@code PT10M}. */
