@@ -164,6 +164,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
         String remote = remote(ctx);
         if (!bridge.accepting()) {
+            LOG.info("Refused the WebSocket upgrade from {} (shutting_down): the bridge is shutting down", remote);
             bridge.listeners.connectRefused(remote, ConnectRefusal.SHUTTING_DOWN);
             send(ctx, request, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "the bridge is shutting down"), true);
             return;
@@ -227,7 +228,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             case EXPIRED_TOKEN -> "the token has expired";
             default -> "the token is not valid";
         };
-        LOG.info("Refused the WebSocket upgrade from {}: {}", remote, description);
+        LOG.info("Refused the WebSocket upgrade from {} ({}): {}", remote, reason.name().toLowerCase(Locale.ROOT), description);
         bridge.listeners.connectRefused(remote, reason);
         FullHttpResponse response = reason == ConnectRefusal.NO_TOKEN
                 ? error(HttpResponseStatus.UNAUTHORIZED, "unauthorized", description)

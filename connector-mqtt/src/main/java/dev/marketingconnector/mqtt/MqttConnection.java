@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -124,6 +125,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     private long idleMillis;
 
     private volatile String clientId;
+    /** The client id a CONNECT asked for, for the log line if it is refused. */
+    private String requestedClientId;
     private volatile Instant connectedSince;
     private volatile Instant lastEventAt;
     private volatile long events;
@@ -208,7 +211,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         } else if (root instanceof ProtocolViolationException || root instanceof DecoderException || root instanceof SSLException) {
             close(CloseReason.PROTOCOL_VIOLATION, describe(root));
         } else {
-            LOG.warn("Unexpected error on the connection of client '{}' from {}", name(), remote, cause);
+            LogContext.with(clientId, null, () -> LOG.warn("Unexpected error on the connection of client '{}' from {}", name(), remote, cause));
             close(CloseReason.PROTOCOL_VIOLATION, describe(root));
         }
     }
@@ -246,12 +249,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     private void close(CloseReason reason, String detail) {
         if (closeReason == null) {
             closeReason = reason;
-            switch (reason) {
-                case PROTOCOL_VIOLATION, FORWARDING_FAILED ->
-                        LOG.warn("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
-                case TIMEOUT, TAKEN_OVER -> LOG.info("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
-                default -> LOG.debug("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
-            }
+            LogContext.with(clientId, null, () -> {
+                switch (reason) {
+                    case PROTOCOL_VIOLATION, FORWARDING_FAILED ->
+                            LOG.warn("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+                    case TIMEOUT, TAKEN_OVER -> LOG.info("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+                    default -> LOG.debug("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+                }
+            });
         }
         ctx.close();
     }
@@ -357,6 +362,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                     "a client id of " + id.length() + " characters (at most " + BridgeContext.MAX_CLIENT_ID_LENGTH + ")");
             return;
         }
+        requestedClientId = id.isEmpty() ? null : id;
         if (!authenticatedAtUpgrade) {
             byte[] password = header.hasPassword() ? connect.payload().passwordInBytes() : null;
             if (password == null || password.length == 0) {
@@ -393,15 +399,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         ctx.writeAndFlush(new MqttConnAckMessage(
                 new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent)));
-        LOG.debug("Client '{}' connected from {} over {} (keep-alive {} s)", id, remote, transport, keepAlive);
-        bridge.listeners.connectionOpened(id, remote);
+        String accepted = id;
+        LogContext.with(accepted, null,
+                () -> LOG.debug("Client '{}' connected from {} over {} (keep-alive {} s)", accepted, remote, transport, keepAlive));
+        bridge.listeners.connectionOpened(accepted, remote);
     }
 
     private void refuse(MqttConnectReturnCode code, ConnectRefusal reason, String detail) {
         closeReason = CloseReason.PROTOCOL_VIOLATION;
         phase = Phase.CLOSED;
-        LOG.info("Refused the MQTT connection from {}: {}", remote, detail);
-        bridge.listeners.connectRefused(remote, reason);
+        LogContext.with(requestedClientId, null, () -> {
+            LOG.info("Refused the MQTT connection from {} ({}): {}", remote, reason.name().toLowerCase(Locale.ROOT), detail);
+            bridge.listeners.connectRefused(remote, reason);
+        });
         ctx.writeAndFlush(new MqttConnAckMessage(
                         new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                         new MqttConnAckVariableHeader(code, false)))
@@ -486,8 +496,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             deadLetter(pending, e.reason(), e.getMessage());
             return;
         } catch (RuntimeException e) {
-            LOG.error("Mapping a payload on topic '{}' failed unexpectedly", topic, e);
-            deadLetter(pending, DeadLetter.Reason.INVALID_EVENT, "the payload could not be mapped (" + e.getClass().getSimpleName() + ")");
+            // The dead letter below is the one WARN line for this message; the stack trace is for debugging.
+            LOG.debug("Mapping a payload on topic '{}' failed unexpectedly", topic, e);
+            deadLetter(pending, DeadLetter.Reason.INVALID_EVENT, "the payload could not be mapped (" + e.getClass().getName() + ")");
             return;
         }
         waiting.addLast(pending);
@@ -593,8 +604,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         if (pending.attempt >= config.publishAttempts()) {
             failures++;
             releaseSlot(pending);
-            close(CloseReason.FORWARDING_FAILED, "event " + pending.event.id() + " (" + pending.event.type() + ") was not accepted after "
-                    + pending.attempt + " attempts (" + describe(cause) + "); closing without PUBACK so the client redelivers");
+            LogContext.with(clientId, pending.event.id(), () -> {
+                close(CloseReason.FORWARDING_FAILED, "event " + pending.event.id() + " (" + pending.event.type() + ") was not accepted after "
+                        + pending.attempt + " attempts (" + describe(cause) + "); closing without PUBACK so the client redelivers");
+            });
             return;
         }
         RuntimeException runtime = cause instanceof RuntimeException r ? r
@@ -637,7 +650,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
 
     private void deadLetter(Pending pending, DeadLetter.Reason reason, String detail) {
         failures++;
-        bridge.listeners.deadLetter(new DeadLetter(config.clock().instant(), reason, detail, pending.topic, clientId, pending.payloadBytes));
+        DeadLetter deadLetter = new DeadLetter(config.clock().instant(), reason, detail, pending.topic, clientId, pending.payloadBytes);
+        LogContext.with(clientId, pending.event == null ? null : pending.event.id(), () -> bridge.listeners.deadLetter(deadLetter));
         markDone(pending);
     }
 
