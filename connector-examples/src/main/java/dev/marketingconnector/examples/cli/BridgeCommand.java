@@ -2,6 +2,8 @@ package dev.marketingconnector.examples.cli;
 
 import dev.marketingconnector.core.config.ConfigurationException;
 import dev.marketingconnector.core.events.EventPublisher;
+import dev.marketingconnector.examples.ops.Operations;
+import dev.marketingconnector.examples.ops.StatusEndpoint;
 import dev.marketingconnector.mqtt.MqttBridge;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -13,8 +15,8 @@ import picocli.CommandLine.Mixin;
 
 /** The long-running event endpoint: token endpoint, health, MQTT over WebSocket, forwarding to Kyma. */
 @Command(name = "bridge", mixinStandardHelpOptions = true,
-        description = "Run the event endpoint (POST /oauth/token, /healthz, /readyz, /asyncapi.json, MQTT over WebSocket on / and /mqtt) "
-                + "and forward events to Kyma until stopped.")
+        description = "Run the event endpoint (POST /oauth/token, /healthz, /readyz, /asyncapi.json, /metrics, /status, "
+                + "MQTT over WebSocket on / and /mqtt) and forward events to Kyma until stopped.")
 final class BridgeCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeCommand.class);
@@ -43,28 +45,46 @@ final class BridgeCommand implements Callable<Integer> {
         return MarketingConnectorCli.EXIT_OK;
     }
 
-    /** A started bridge with its publisher, stopped gracefully on SIGTERM / Ctrl-C. */
+    /** A started bridge with its publisher, metrics and status, stopped gracefully on SIGTERM / Ctrl-C. */
     static final class RunningBridge {
 
         final MqttBridge bridge;
         private final EventPublisher publisher;
+        private final Operations operations;
         private final CountDownLatch stopped = new CountDownLatch(1);
 
-        private RunningBridge(MqttBridge bridge, EventPublisher publisher) {
+        private RunningBridge(MqttBridge bridge, EventPublisher publisher, Operations operations) {
             this.bridge = bridge;
             this.publisher = publisher;
+            this.operations = operations;
         }
 
         static RunningBridge start(MarketingConnectorCli cli, ConnectorSetup setup) {
-            EventPublisher publisher = setup.publisher();
-            MqttBridge bridge = new MqttBridge(setup.bridge(publisher).build()).start();
-            RunningBridge running = new RunningBridge(bridge, publisher);
+            Operations operations = setup.operations();
+            EventPublisher publisher = operations.track(setup.publisher());
+            MqttBridge bridge = new MqttBridge(operations.configure(setup.bridge(publisher)).build()).start();
+            try {
+                operations.started(bridge);
+            } catch (RuntimeException e) {
+                bridge.close();
+                publisher.close();
+                operations.close();
+                throw e;
+            }
+            RunningBridge running = new RunningBridge(bridge, publisher, operations);
             Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "bridge-shutdown"));
             cli.out().printf("Event endpoint listening on port %d%s; forwarding %s events to %s%n", bridge.httpPort(),
                     bridge.tcpPort().isPresent() ? " (MQTT over TCP on " + bridge.tcpPort().getAsInt() + ")" : "",
                     setup.eventsFormat.value, setup.eventsUrl);
             cli.out().printf("SAP side: host %s, port 443, token endpoint %s, client id %s%n",
                     setup.configuration.mqttHost(), setup.configuration.tokenEndpoint(), setup.configuration.oauthClientId());
+            cli.out().printf("Metrics on port %d at /metrics; status %s%n", bridge.httpPort(),
+                    switch (operations.statusEndpoint().mode()) {
+                        case ON_HTTP_PORT -> "on port " + bridge.httpPort() + " at /status";
+                        case SEPARATE_PORT -> "on port " + operations.statusPort().orElseThrow() + " at /status ("
+                                + StatusEndpoint.SETTING + ")";
+                        case OFF -> "off (" + StatusEndpoint.SETTING + "=off)";
+                    });
             return running;
         }
 
@@ -77,6 +97,7 @@ final class BridgeCommand implements Callable<Integer> {
                 bridge.shutdown(SHUTDOWN_DEADLINE);
             } finally {
                 publisher.close();
+                operations.close();
                 stopped.countDown();
             }
         }

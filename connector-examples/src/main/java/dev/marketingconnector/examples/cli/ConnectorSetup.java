@@ -7,6 +7,8 @@ import dev.marketingconnector.core.config.ConnectorConfiguration;
 import dev.marketingconnector.core.config.Secret;
 import dev.marketingconnector.core.events.EventPublisher;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.examples.ops.Operations;
+import dev.marketingconnector.examples.ops.StatusEndpoint;
 import dev.marketingconnector.kyma.events.CloudEventsPublisher;
 import dev.marketingconnector.kyma.events.LegacyEventsPublisher;
 import dev.marketingconnector.kyma.events.PublisherConfig;
@@ -52,10 +54,12 @@ final class ConnectorSetup {
     final Optional<Integer> mqttTcpPort;
     final Optional<Secret> tokenSigningKey;
     final URI asyncApiUrl;
+    final StatusEndpoint statusEndpoint;
     final ServiceCatalog catalog;
+    private Operations operations;
 
     private ConnectorSetup(ConnectorConfiguration configuration, Optional<URI> registryUrl, EventsFormat eventsFormat, URI eventsUrl,
-            int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl) {
+            int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl, StatusEndpoint statusEndpoint) {
         this.configuration = configuration;
         this.registryUrl = registryUrl;
         this.eventsFormat = eventsFormat;
@@ -64,6 +68,7 @@ final class ConnectorSetup {
         this.mqttTcpPort = mqttTcpPort;
         this.tokenSigningKey = tokenSigningKey;
         this.asyncApiUrl = asyncApiUrl;
+        this.statusEndpoint = statusEndpoint;
         this.catalog = ServiceCatalog.marketing();
     }
 
@@ -111,10 +116,24 @@ final class ConnectorSetup {
                 : "https://auth." + configuration.clusterDomain() + "/asyncapi.json";
         URI asyncApiUrl = httpUrl(Settings.ASYNCAPI_URL, settings.get(Settings.ASYNCAPI_URL).orElse(defaultAsyncApi), problems).orElse(null);
 
+        StatusEndpoint statusEndpoint = StatusEndpoint.ON_HTTP_PORT;
+        try {
+            statusEndpoint = StatusEndpoint.parse(settings.get(Settings.STATUS_PORT).orElse(null));
+        } catch (ConfigurationException e) {
+            problems.addAll(e.problems());
+        }
+        int statusPort = statusEndpoint.separate().orElse(0);
+        if (statusPort != 0 && (statusPort == httpPort || tcpPort.filter(p -> p == statusPort).isPresent())) {
+            problems.add(new ConfigurationProblem(Settings.STATUS_PORT, "'" + statusPort + "' is already the "
+                    + (statusPort == httpPort ? Settings.HTTP_PORT : Settings.MQTT_TCP_PORT) + "; use another port, or leave "
+                    + Settings.STATUS_PORT + " unset to serve /status on the HTTP port"));
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-        return new ConnectorSetup(configuration, registryUrl, format, eventsUrl, httpPort, tcpPort, signingKey, asyncApiUrl);
+        return new ConnectorSetup(configuration, registryUrl, format, eventsUrl, httpPort, tcpPort, signingKey, asyncApiUrl,
+                statusEndpoint);
     }
 
     private static String trimSlash(String path) {
@@ -159,6 +178,22 @@ final class ConnectorSetup {
         return eventsFormat == EventsFormat.KYMA_V1
                 ? new LegacyEventsPublisher(config, configuration.applicationName(), true)
                 : new CloudEventsPublisher(config, configuration.applicationName());
+    }
+
+    /** Metrics and status for this process, made on first use (the `register` command never needs them). */
+    synchronized Operations operations() {
+        if (operations == null) {
+            operations = Operations.builder()
+                    .statusEndpoint(statusEndpoint)
+                    .sapEndpoints(configuration.mqttHost(), configuration.tokenEndpoint().toString())
+                    .build();
+        }
+        return operations;
+    }
+
+    /** The operations made so far, if any. */
+    synchronized Optional<Operations> existingOperations() {
+        return Optional.ofNullable(operations);
     }
 
     BridgeConfig.Builder bridge(EventPublisher publisher) {

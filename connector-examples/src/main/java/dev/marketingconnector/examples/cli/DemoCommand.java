@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.marketingconnector.core.catalog.ServiceCatalog;
 import dev.marketingconnector.core.config.Secret;
 import dev.marketingconnector.core.events.EventPublisher;
+import dev.marketingconnector.examples.ops.Operations;
 import dev.marketingconnector.kyma.events.CloudEventsPublisher;
 import dev.marketingconnector.kyma.events.PublisherConfig;
 import dev.marketingconnector.kyma.registry.RestApplicationRegistry;
@@ -58,26 +59,31 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Marketing Connector demo: a mock SAP Marketing tenant and a mock Kyma on loopback.");
         out.println();
         try (MockMarketingSystem marketing = new MockMarketingSystem();
-                MockKyma kyma = new MockKyma()) {
+                MockKyma kyma = new MockKyma();
+                Operations operations = Operations.builder().build()) {
+            operations.registrationRunsHere();
             ODataServiceDiscovery discovery = new ODataServiceDiscovery(DiscoveryConfig.builder()
                     .systemUrl(marketing.url()).user(marketing.communicationUser()).build());
             RegistrationRun.Outcome outcome = new RegistrationRun(discovery, new RestApplicationRegistry(kyma.registryUrl(APPLICATION)),
                     catalog, APPLICATION, out).run(false);
+            operations.registrationFinished(outcome.discovery(), outcome.result());
             if (outcome.hasFailures()) {
                 out.println("Registration had failures; see the table above.");
                 return MarketingConnectorCli.EXIT_FAILED_ITEMS;
             }
 
-            try (EventPublisher publisher = new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl()).build(), APPLICATION);
-                    MqttBridge bridge = new MqttBridge(BridgeConfig.builder()
+            try (EventPublisher publisher = operations.track(
+                            new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl()).build(), APPLICATION));
+                    MqttBridge bridge = new MqttBridge(operations.configure(BridgeConfig.builder()
                             .host("127.0.0.1").httpPort(0)
                             .oauthClient(CLIENT_ID, clientSecret)
                             .asyncApi(catalog.eventCatalog())
                             .topicSpace(MarketingEventSimulator.DEFAULT_TOPIC_SPACE)
-                            .publisher(publisher)
+                            .publisher(publisher))
                             .build()).start();
                     MarketingEventSimulator tenant = MarketingEventSimulator.builder(bridge.baseUri())
                             .credentials(CLIENT_ID, clientSecret).build()) {
+                operations.started(bridge);
                 out.println();
                 out.printf("Event endpoint on %s; the simulated tenant fetches a token and connects over %s%n",
                         bridge.baseUri(), bridge.webSocketUri());
@@ -142,6 +148,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  token endpoint          %s/oauth/token (client id %s, secret %s)%n", bridge.baseUri(), CLIENT_ID, secret.reveal());
         out.printf("  MQTT over WebSocket     %s%n", bridge.webSocketUri());
         out.printf("  event catalog           %s/asyncapi.json%n", bridge.baseUri());
+        out.printf("  status (browser, JSON)  %s/status%n", bridge.baseUri());
+        out.printf("  Prometheus metrics      %s/metrics%n", bridge.baseUri());
     }
 
     private static String randomSecret() {

@@ -46,9 +46,14 @@ final class RegisterCommand implements Callable<Integer> {
             registry = setup.registry();
             RegistrationRun.Outcome outcome = new RegistrationRun(ODataServiceDiscovery.create(setup.configuration), registry,
                     setup.catalog, setup.configuration.applicationName(), cli.out()).run(dryRun);
+            // Inside `run` the status page and metrics show each run; the `register` command alone has none.
+            setup.existingOperations().ifPresent(o -> o.registrationFinished(outcome.discovery(), outcome.result()));
             return outcome.exitCode();
         } catch (ConnectorException e) {
             cli.out().println("Registration failed: " + e.getMessage());
+            if (!dryRun) {
+                setup.existingOperations().ifPresent(o -> o.registrationFailed(e.getMessage()));
+            }
             return MarketingConnectorCli.EXIT_FAILED_ITEMS;
         } finally {
             if (registry instanceof AutoCloseable closeable) {

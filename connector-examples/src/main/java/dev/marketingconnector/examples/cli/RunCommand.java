@@ -49,6 +49,7 @@ final class RunCommand implements Callable<Integer> {
             cli.out().println(e.getMessage());
             return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
         }
+        setup.operations().registrationRunsHere();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "resync");
             thread.setDaemon(true);

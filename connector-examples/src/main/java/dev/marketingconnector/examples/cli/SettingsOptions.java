@@ -55,6 +55,10 @@ final class SettingsOptions {
     @Option(names = "--mqtt-tcp-port", paramLabel = "<port>", description = "Plain MQTT over TCP port (MQTT_TCP_PORT; unset = off).")
     String mqttTcpPort;
 
+    @Option(names = "--status-port", paramLabel = "<port|off>",
+            description = "Serve /status on this port only, or 'off' (STATUS_PORT; unset: on the HTTP port).")
+    String statusPort;
+
     @Option(names = "--asyncapi-url", paramLabel = "<url>",
             description = "URL of /asyncapi.json as Kyma reaches it, for current Kyma's Events entry (ASYNCAPI_URL).")
     String asyncApiUrl;
@@ -74,6 +78,7 @@ final class SettingsOptions {
         flags.put(Settings.HTTP_PORT, httpPort);
         flags.put(Settings.MQTT_TCP_PORT, mqttTcpPort);
         flags.put(Settings.ASYNCAPI_URL, asyncApiUrl);
+        flags.put(Settings.STATUS_PORT, statusPort);
         return Settings.resolve(flags, environment, Optional.ofNullable(configFile));
     }
 }

@@ -3,6 +3,8 @@ package dev.marketingconnector.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketingconnector.core.config.Secret;
 import dev.marketingconnector.kyma.testing.MockKyma;
 import dev.marketingconnector.mqtt.testing.MarketingEventSimulator;
@@ -10,6 +12,9 @@ import dev.marketingconnector.odata.testing.MockMarketingSystem;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,11 +75,15 @@ class CliProcessIT {
     }
 
     private Process start(Map<String, String> env, String... args) throws IOException {
+        return start(env, temp.resolve("err-" + System.nanoTime() + ".txt"), args);
+    }
+
+    private Process start(Map<String, String> env, Path stderr, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(temp.resolve("out-" + System.nanoTime() + ".txt").toFile())
-                .redirectError(temp.resolve("err-" + System.nanoTime() + ".txt").toFile());
+                .redirectError(stderr.toFile());
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         builder.environment().putAll(env);
@@ -209,6 +218,75 @@ class CliProcessIT {
     }
 
     @Test
+    void bridgeServesMetricsAndStatusAndLogsJsonWithoutSecrets() throws Exception {
+        int port = freePort();
+        int statusPort = freePort();
+        Map<String, String> env = environment();
+        env.put("HTTP_PORT", String.valueOf(port));
+        env.put("STATUS_PORT", String.valueOf(statusPort));
+        env.put("LOG_FORMAT", "json");
+        kyma.failNext(MockKyma.Route.PUBLISH, 400, 1);
+        Path stderr = temp.resolve("bridge-json-err.txt");
+        Process bridge = start(env, stderr, "bridge");
+        String token;
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + port);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    http.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode() == 200);
+            MarketingEventSimulator tenant = MarketingEventSimulator.builder(base).credentials("sap-mkt", Secret.of(CLIENT_SECRET))
+                    .mqttClientId("it-tenant").build();
+            token = tenant.fetchToken().reveal();
+            try (MarketingEventSimulator connected = tenant.connect()) {
+                assertThat(connected.sendSampleEvents(3).acknowledged()).isEqualTo(3);
+
+                String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).contains("connector_events_received_total 3.0", "connector_events_forwarded_total 2.0",
+                        "connector_events_dead_lettered_total{reason=\"rejected\"} 1.0", "connector_mqtt_connections 1.0",
+                        "resilience4j_circuitbreaker_state{name=\"kyma-events\",state=\"closed\"} 1.0", "jvm_memory_used_bytes");
+                assertThat(http.send(HttpRequest.newBuilder(base.resolve("/status")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode()).as("not on the public HTTP port when STATUS_PORT is set").isEqualTo(404);
+                HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort + "/status"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode json = new ObjectMapper().readTree(status.body());
+                assertThat(json.path("clients").get(0).path("clientId").asText()).isEqualTo("it-tenant");
+                assertThat(json.path("deadLetters").get(0).path("reason").asText()).isEqualTo("rejected");
+                assertThat(json.path("registration").path("note").asText()).contains("CronJob");
+                assertThat(metrics + status.body()).doesNotContain(CLIENT_SECRET, token, MockMarketingSystem.DEFAULT_PASSWORD);
+            }
+        } finally {
+            bridge.destroy();
+            assertThat(bridge.waitFor(60, TimeUnit.SECONDS)).as("bridge stopped on SIGTERM").isTrue();
+        }
+        List<String> lines = Files.readAllLines(stderr, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> logged = new java.util.ArrayList<>();
+        for (String line : lines) {
+            logged.add(mapper.readTree(line));
+        }
+        assertThat(logged).isNotEmpty().allSatisfy(l -> assertThat(l.isObject()).isTrue());
+        assertThat(logged).filteredOn(l -> l.path("formattedMessage").asText().startsWith("Dead-lettered")).singleElement()
+                .satisfies(l -> {
+                    assertThat(l.path("mdc").path("clientId").asText()).isEqualTo("it-tenant");
+                    assertThat(l.path("mdc").path("eventId").asText()).matches("[0-9a-f-]{36}");
+                });
+        assertThat(String.join("\n", lines)).doesNotContain(CLIENT_SECRET, token, MockMarketingSystem.DEFAULT_PASSWORD);
+    }
+
+    @Test
+    void aBadStatusPortIsRefusedNamingTheSetting() throws Exception {
+        Map<String, String> env = environment();
+        env.put("STATUS_PORT", "public");
+
+        Result result = run(env, "bridge");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.out()).contains("STATUS_PORT: 'public' is neither a port number nor 'off'");
+    }
+
+    @Test
     void runRegistersThenServes() throws Exception {
         int port = freePort();
         Map<String, String> env = environment();
@@ -221,6 +299,17 @@ class CliProcessIT {
                     return true;
                 }
             });
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode registration = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/status")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .path("registration");
+            assertThat(registration.path("runsHere").asBoolean()).isTrue();
+            assertThat(registration.path("lastRun").path("outcome").asText()).isEqualTo("succeeded");
+            assertThat(registration.path("lastRun").path("counts").path("created").asInt()).isEqualTo(27);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("connector_registration_runs_total{outcome=\"succeeded\"} 1.0",
+                            "connector_registration_items_total{outcome=\"created\"} 27.0");
         } finally {
             run.destroy();
             assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
