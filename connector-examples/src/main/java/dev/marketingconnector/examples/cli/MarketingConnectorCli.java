@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 + "events (MQTT over WebSocket) to Kyma eventing.%n"
                 + "Settings come from flags, the environment (SYSTEM_URL, BASIC_USER, BASIC_PASSWORD, OAUTH_CLIENT_ID, "
                 + "OAUTH_CLIENT_SECRET, APPLICATION_NAME, CLUSTER_DOMAIN, …) or --config, in that order.",
-        subcommands = {DemoCommand.class, RegisterCommand.class, BridgeCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RegisterCommand.class, BridgeCommand.class, RunCommand.class, dev.marketingconnector.examples.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MarketingConnectorCli implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
