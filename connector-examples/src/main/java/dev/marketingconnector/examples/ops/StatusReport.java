@@ -96,7 +96,7 @@ public record StatusReport(String version, Instant now, Instant startedAt, boole
             Optional<String> hint) {
     }
 
-    /** A failed publish: when, whether it will be retried, and the publisher's message (endpoint and status, never a body of ours). */
+    /** A failed publish: when, whether it was permanent, and the publisher's message (endpoint, status, the service's error text). */
     public record PublishFailure(Instant time, boolean permanent, String message) {
     }
 

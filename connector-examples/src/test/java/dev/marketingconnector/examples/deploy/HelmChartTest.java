@@ -245,6 +245,19 @@ class HelmChartTest {
     }
 
     @Test
+    void statusPortAddsAPortAndOffAddsNone() {
+        Rendered separate = render(values -> values.withObject("/connector").put("statusPort", 9090));
+        assertThat(env(container(separate.single("Deployment"))).get("STATUS_PORT").path("value").asText()).isEqualTo("9090");
+        assertThat(container(separate.single("Deployment")).path("ports").findValuesAsText("name")).contains("http-status");
+        assertThat(separate.single("Service").path("spec").path("ports").findValuesAsText("name")).contains("http-status");
+
+        Rendered off = render(values -> values.withObject("/connector").put("statusPort", "off"));
+        assertThat(env(container(off.single("Deployment"))).get("STATUS_PORT").path("value").asText()).isEqualTo("off");
+        assertThat(container(off.single("Deployment")).path("ports").findValuesAsText("name")).containsExactly("http");
+        assertThat(off.single("Service").path("spec").path("ports").findValuesAsText("name")).containsExactly("http");
+    }
+
+    @Test
     void missingSettingIsRefusedByName() {
         assertThatThrownBy(() -> render(values -> values.withObject("/connector").remove("systemUrl")))
                 .hasMessageContaining("connector.systemUrl");
