@@ -132,9 +132,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void printEvents(PrintStream out, int sent, List<MockKyma.ReceivedEvent> events) {
         out.printf("%nKyma received %d of %d events:%n", events.size(), sent);
-        out.printf("%-48s %-8s %-36s %s%n", "TYPE", "VERSION", "EVENT ID", "SOURCE");
+        int width = events.stream().mapToInt(e -> e.type().length()).max().orElse(4);
+        String row = "%-" + width + "s  %-7s  %-36s  %s%n";
+        out.printf(row, "TYPE", "VERSION", "EVENT ID", "SOURCE");
         for (MockKyma.ReceivedEvent event : events) {
-            out.printf("%-48s %-8s %-36s %s%n", event.type(), event.version(), event.id(), event.source());
+            out.printf(row, event.type(), event.version(), event.id(), event.source());
         }
     }
 
