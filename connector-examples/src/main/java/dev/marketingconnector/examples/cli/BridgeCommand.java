@@ -1,11 +1,11 @@
 package dev.marketingconnector.examples.cli;
 
-import dev.marketingconnector.core.config.ConfigurationException;
 import dev.marketingconnector.core.events.EventPublisher;
 import dev.marketingconnector.examples.ops.Operations;
 import dev.marketingconnector.examples.ops.StatusEndpoint;
 import dev.marketingconnector.mqtt.MqttBridge;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -33,13 +33,11 @@ final class BridgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ConnectorSetup setup;
-        try {
-            setup = ConnectorSetup.from(settings.resolve(cli.environment()));
-        } catch (ConfigurationException e) {
-            cli.out().println(e.getMessage());
+        Optional<ConnectorSetup> resolved = ConnectorSetup.resolve(settings, cli);
+        if (resolved.isEmpty()) {
             return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
         }
+        ConnectorSetup setup = resolved.get();
         RunningBridge running = RunningBridge.start(cli, setup);
         running.awaitShutdown();
         return MarketingConnectorCli.EXIT_OK;

@@ -72,6 +72,16 @@ final class ConnectorSetup {
         this.catalog = ServiceCatalog.marketing();
     }
 
+    /** The setup of a command's settings, or empty after printing every problem (the caller exits with 2). */
+    static Optional<ConnectorSetup> resolve(SettingsOptions options, MarketingConnectorCli cli) {
+        try {
+            return Optional.of(from(options.resolve(cli.environment())));
+        } catch (ConfigurationException e) {
+            cli.out().println(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** @throws ConfigurationException listing every problem of every setting */
     static ConnectorSetup from(Settings settings) {
         List<ConfigurationProblem> problems = new ArrayList<>();

@@ -1,9 +1,9 @@
 package dev.marketingconnector.examples.cli;
 
 import dev.marketingconnector.core.ConnectorException;
-import dev.marketingconnector.core.config.ConfigurationException;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
 import dev.marketingconnector.odata.ODataServiceDiscovery;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,13 +29,11 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConnectorSetup setup;
-        try {
-            setup = ConnectorSetup.from(settings.resolve(cli.environment()));
-        } catch (ConfigurationException e) {
-            cli.out().println(e.getMessage());
+        Optional<ConnectorSetup> resolved = ConnectorSetup.resolve(settings, cli);
+        if (resolved.isEmpty()) {
             return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
         }
+        ConnectorSetup setup = resolved.get();
         return register(cli, setup, dryRun);
     }
 

@@ -1,6 +1,5 @@
 package dev.marketingconnector.examples.cli;
 
-import dev.marketingconnector.core.config.ConfigurationException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -42,13 +41,11 @@ final class RunCommand implements Callable<Integer> {
             cli.out().println("Invalid configuration:\n  - --resync: " + e.getMessage());
             return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
         }
-        ConnectorSetup setup;
-        try {
-            setup = ConnectorSetup.from(settings.resolve(cli.environment()));
-        } catch (ConfigurationException e) {
-            cli.out().println(e.getMessage());
+        Optional<ConnectorSetup> resolved = ConnectorSetup.resolve(settings, cli);
+        if (resolved.isEmpty()) {
             return MarketingConnectorCli.EXIT_BAD_CONFIGURATION;
         }
+        ConnectorSetup setup = resolved.get();
         setup.operations().registrationRunsHere();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "resync");
