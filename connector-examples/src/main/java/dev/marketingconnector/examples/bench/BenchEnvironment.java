@@ -30,16 +30,42 @@ record BenchEnvironment(PrintStream out, boolean smoke, List<String> bridgeJvmOp
         return profile ? Optional.of(workDir.resolve(name + "-bridge.jfr")) : Optional.empty();
     }
 
-    /** Prints the summary of the child's JFR recording, if one was made. */
+    /**
+     * Prints the summary of the child's JFR recording, if one was made. The child writes it while it
+     * exits, so the file is read once its size has settled, and read again while it lacks stacks.
+     */
     void printProfile(String name) {
         profileFile(name).ifPresent(file -> {
             try {
                 out.println("Profile of the bridge (" + file + "):");
-                JfrSummary.read(file).print(out, 15);
+                JfrSummary summary = null;
+                for (int attempt = 0; attempt < 5; attempt++) {
+                    awaitStableSize(file);
+                    summary = JfrSummary.read(file);
+                    if (summary.samples() == 0 || summary.hasStacks()) {
+                        break;
+                    }
+                    Thread.sleep(3000);
+                }
+                summary.print(out, 15);
             } catch (IOException | RuntimeException e) {
                 out.println("  cannot read the JFR recording " + file + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
+    }
+
+    private static void awaitStableSize(Path file) throws IOException, InterruptedException {
+        long size = -1;
+        for (int i = 0; i < 60; i++) {
+            long now = java.nio.file.Files.exists(file) ? java.nio.file.Files.size(file) : -1;
+            if (now > 0 && now == size) {
+                return;
+            }
+            size = now;
+            Thread.sleep(1000);
+        }
     }
 
     void progress(String format, Object... args) {

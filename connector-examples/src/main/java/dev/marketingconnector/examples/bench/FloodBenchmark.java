@@ -27,6 +27,14 @@ final class FloodBenchmark {
     static final long FLAT_MIN_KIB = 8 * 1024;
     static final double FLAT_SHARE = 0.05;
 
+    /**
+     * An OutOfMemoryError ends the child (so it cannot go unnoticed), and the heap is committed and
+     * touched up front: G1 otherwise grows it towards -Xmx whenever it likes, which shows as RSS steps
+     * that say nothing about buffering. A backlog on the heap ends in an OutOfMemoryError; one outside
+     * it (threads, direct buffers) shows as RSS growth.
+     */
+    static final List<String> FLOOD_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:+AlwaysPreTouch");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     record Settings(int events, int clients, int inFlight, Duration sinkDelay, Duration sampleEvery, Duration timeout) {
@@ -99,9 +107,17 @@ final class FloodBenchmark {
     private FloodBenchmark() {
     }
 
+    /** {@link #FLOOD_JVM_OPTIONS} plus {@code -Xms} equal to the {@code -Xmx} given, so that the whole heap is pre-touched. */
+    static List<String> floodOptions(BenchEnvironment env) {
+        List<String> options = new ArrayList<>(FLOOD_JVM_OPTIONS);
+        env.bridgeJvmOptions().stream().filter(o -> o.startsWith("-Xmx")).reduce((first, last) -> last)
+                .ifPresent(xmx -> options.add("-Xms" + xmx.substring("-Xmx".length())));
+        return options;
+    }
+
     static Result run(Settings settings, BenchEnvironment env) throws InterruptedException {
-        env.progress("== flood: %,d events, %d clients × %d in flight, sink answers after %d ms, bridge options %s", settings.events(),
-                settings.clients(), settings.inFlight(), settings.sinkDelay().toMillis(), env.bridgeJvmOptions());
+        env.progress("== flood: %,d events, %d clients × %d in flight, sink answers after %d ms, bridge options %s and %s", settings.events(),
+                settings.clients(), settings.inFlight(), settings.sinkDelay().toMillis(), env.bridgeJvmOptions(), floodOptions(env));
         EventPayloads payloads = new EventPayloads();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "bench-rss-sampler");
@@ -109,8 +125,7 @@ final class FloodBenchmark {
             return thread;
         });
         try (EventSink sink = EventSink.start(EventSink.DEFAULT_THREADS).delay(settings.sinkDelay());
-                BridgeProcess bridge = BridgeProcess.start(sink.publishUrl(),
-                        env.bridgeOptions("flood", List.of("-XX:+ExitOnOutOfMemoryError")), "flood")) {
+                BridgeProcess bridge = BridgeProcess.start(sink.publishUrl(), env.bridgeOptions("flood", floodOptions(env)), "flood")) {
             try {
                 Secret token = bridge.fetchToken();
                 try (MqttLoad load = MqttLoad.connect(new MqttLoad.Connection(bridge.baseUri(), token, "bench-flood", 60, true, 64,

@@ -151,9 +151,12 @@ final class IngestBenchmark {
                 }
                 for (int r = 1; r <= settings.rounds(); r++) {
                     DeliveryLedger ceilingLedger = sink.expect(RANDOM.nextLong(), settings.events());
+                    SelfCpu ceilingCpu = SelfCpu.start();
                     LoadRun c = ceiling.run(ceilingLedger, settings.timeout());
+                    String ceilingSelf = ceilingCpu.describe(settings.events());
                     boolean ceilingDelivered = ceilingLedger.awaitAll(Duration.ofSeconds(5));
                     env.progress("round %d ceiling: %s", r, c.describe());
+                    env.progress("round %d ceiling, this JVM (client + sink): %s", r, ceilingSelf);
 
                     boolean perRound = bridge.resetPeak();
                     peakPerRound &= perRound;
@@ -161,7 +164,9 @@ final class IngestBenchmark {
                     long switchesBefore = bridge.contextSwitches();
                     var threadsBefore = ProcStats.cpuByThreadGroup(bridge.pid());
                     DeliveryLedger ledger = sink.expect(RANDOM.nextLong(), settings.events());
+                    SelfCpu loadCpu = SelfCpu.start();
                     LoadRun b = load.start(payloads, ledger, settings.inFlight()).await(settings.timeout());
+                    String loadSelf = loadCpu.describe(settings.events());
                     ProcStats.Cpu cpuAfter = bridge.cpu();
                     long switches = bridge.contextSwitches() - switchesBefore;
                     String threads = ProcStats.describeDelta(threadsBefore, ProcStats.cpuByThreadGroup(bridge.pid()), 6);
@@ -175,6 +180,7 @@ final class IngestBenchmark {
                             (double) switches / settings.events(), Stats.mib(peak), perRound ? "" : " (since start)",
                             delivered ? "" : "; NOT DELIVERED: " + ledger.missing() + " e.g. " + ledger.missingSequences(5));
                     env.progress("round %d bridge CPU by thread: %s", r, threads);
+                    env.progress("round %d bridge, this JVM (MQTT clients + sink): %s", r, loadSelf);
                     rounds.add(new Round(c, b, cpuPerEvent, peak, ledger.delivered(), ceilingDelivered, ledger.duplicates()));
                 }
                 Result result = new Result(settings, rounds, idleRss, peakPerRound, warmupDelivered);
@@ -190,6 +196,24 @@ final class IngestBenchmark {
                 bridge.stop();
                 env.printProfile("ingest");
             }
+        }
+    }
+
+    /** CPU time of this JVM (load generator and sink) over a run, per event and by thread. */
+    private record SelfCpu(long pid, ProcStats.Cpu cpu, java.util.Map<String, Double> threads) {
+
+        static SelfCpu start() {
+            long pid = ProcessHandle.current().pid();
+            return new SelfCpu(pid, ProcStats.cpu(pid), ProcStats.cpuByThreadGroup(pid));
+        }
+
+        String describe(int events) {
+            ProcStats.Cpu now = ProcStats.cpu(pid);
+            if (cpu == null || now == null) {
+                return "CPU unknown";
+            }
+            return String.format("CPU %.3f ms/event; %s", now.minus(cpu).totalMillis() / events,
+                    ProcStats.describeDelta(threads, ProcStats.cpuByThreadGroup(pid), 5));
         }
     }
 

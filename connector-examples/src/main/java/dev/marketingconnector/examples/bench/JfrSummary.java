@@ -95,6 +95,11 @@ final class JfrSummary {
         return samples;
     }
 
+    /** Whether the CPU samples came with their stacks (a recording read before it was complete may lack them). */
+    boolean hasStacks() {
+        return !selfByMethod.isEmpty();
+    }
+
     int threadStarts() {
         return threadStarts;
     }

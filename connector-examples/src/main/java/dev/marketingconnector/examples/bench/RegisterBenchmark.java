@@ -77,7 +77,7 @@ final class RegisterBenchmark {
         List<SummaryTable.Row> rows(boolean smoke) {
             return List.of(
                     new SummaryTable.Row("6 registration speed-up, default vs 1", "≥ 6×",
-                            String.format("%.1f× (%.2f s vs %.2f s; %d services, +%d ms each request, writes %d at once)", speedUp(),
+                            String.format("%.2f× (%.2f s vs %.2f s; %d services, +%d ms each request, writes %d at once)", speedUp(),
                                     parallelSeconds(), serialSeconds(), catalogSize, settings.latency().toMillis(), writeParallelism()),
                             "-", SummaryTable.timing(speedUp() >= TARGET_SPEED_UP, smoke)),
                     new SummaryTable.Row("  registration: every run complete", "all",
