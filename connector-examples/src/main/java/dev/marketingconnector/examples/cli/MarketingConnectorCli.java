@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
         subcommands = {DemoCommand.class, RegisterCommand.class, BridgeCommand.class, RunCommand.class, dev.marketingconnector.examples.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MarketingConnectorCli implements Callable<Integer> {
 
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED_ITEMS = 1;
     static final int EXIT_BAD_CONFIGURATION = 2;
@@ -63,6 +65,11 @@ public final class MarketingConnectorCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // With fewer than 2 common-pool threads, CompletableFuture starts a new thread per async task
+        // (one per event on a 1-2 CPU pod); BENCHMARKS.md has the measurement.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
         Logging.configure(System.getenv(), args);
         System.exit(commandLine(new MarketingConnectorCli()).execute(args));
     }

@@ -67,7 +67,10 @@ final class ResilientSender implements AutoCloseable {
     ResilientSender(PublisherConfig config) {
         this.config = config;
         this.endpoint = config.endpoint().toString();
+        // Responses are handled where they arrive: the handling never blocks, and a hop to a worker
+        // pool (or, on a 1-2 CPU machine, a new thread per response) cost more CPU than the handling.
         HttpClient.Builder builder = HttpClient.newBuilder()
+                .executor(Runnable::run)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);

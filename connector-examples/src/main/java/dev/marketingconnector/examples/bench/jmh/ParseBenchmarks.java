@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class ParseBenchmarks {
 
     /** The 2 MB Cloud for Customer {@code $metadata} bundled with the benchmarks. */
-    public static final String C4C_METADATA = "/dev/marketingconnector/examples/bench/c4codataapi.metadata.xml";
+    public static final String C4C_METADATA = "/dev/marketingconnector/examples/c4c/c4codataapi.metadata.xml";
     static final String TOPIC_SPACE = "sap/mkt/bench";
 
     private byte[] cloudForCustomer;
