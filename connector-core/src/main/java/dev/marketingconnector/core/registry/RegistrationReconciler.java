@@ -34,7 +34,7 @@ public final class RegistrationReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrationReconciler.class);
 
     /** Writes sent at once by default, capped by {@link ApplicationRegistry#maxConcurrentWrites()}. */
-    public static final int DEFAULT_PARALLELISM = 8;
+    public static final int DEFAULT_PARALLELISM = 16;
 
     private final ApplicationRegistry registry;
     private final String owner;

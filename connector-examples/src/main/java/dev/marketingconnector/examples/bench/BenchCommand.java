@@ -270,7 +270,7 @@ public final class BenchCommand implements Callable<Integer> {
         Integer rounds;
 
         @Option(names = "--parallelism", paramLabel = "<n>",
-                description = "Discovery and reconciler parallelism of the fast side. Default: 8 (the defaults of both).")
+                description = "Discovery and reconciler parallelism of the fast side. Default: each one's own default (8 and 16).")
         Integer parallelism;
 
         @Override
@@ -282,7 +282,9 @@ public final class BenchCommand implements Callable<Integer> {
             return new RegisterBenchmark.Settings(pick(latency, RegisterBenchmark.DEFAULT_LATENCY, Duration.ofMillis(5)),
                     pick(rounds, RegisterBenchmark.DEFAULT_ROUNDS, 1),
                     pick(parallelism, dev.marketingconnector.odata.DiscoveryConfig.DEFAULT_PARALLELISM,
-                            dev.marketingconnector.odata.DiscoveryConfig.DEFAULT_PARALLELISM));
+                            dev.marketingconnector.odata.DiscoveryConfig.DEFAULT_PARALLELISM),
+                    pick(parallelism, dev.marketingconnector.core.registry.RegistrationReconciler.DEFAULT_PARALLELISM,
+                            dev.marketingconnector.core.registry.RegistrationReconciler.DEFAULT_PARALLELISM));
         }
 
         @Override

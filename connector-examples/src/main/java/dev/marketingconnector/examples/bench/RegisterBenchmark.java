@@ -29,11 +29,13 @@ final class RegisterBenchmark {
     static final int DEFAULT_ROUNDS = 3;
     static final double TARGET_SPEED_UP = 6.0;
 
-    record Settings(Duration latency, int rounds, int parallelism) {
+    /** {@code parallelism}: discovery's on the fast side; {@code writeParallelism}: the reconciler's there. */
+    record Settings(Duration latency, int rounds, int parallelism, int writeParallelism) {
 
         Settings {
             IngestBenchmark.positive("rounds", rounds);
             IngestBenchmark.positive("parallelism", parallelism);
+            IngestBenchmark.positive("writeParallelism", writeParallelism);
         }
     }
 
@@ -96,15 +98,15 @@ final class RegisterBenchmark {
         try (MockMarketingSystem tenant = new MockMarketingSystem(); MockKyma kyma = new MockKyma()) {
             tenant.setLatency(settings.latency());
             int[] application = {0};
-            env.progress("warm-up: %s", once(settings, catalog, tenant, kyma, settings.parallelism(), ++application[0]).describe());
-            env.progress("warm-up: %s", once(settings, catalog, tenant, kyma, 1, ++application[0]).describe());
+            env.progress("warm-up: %s", once(settings, catalog, tenant, kyma, settings.parallelism(), settings.writeParallelism(), ++application[0]).describe());
+            env.progress("warm-up: %s", once(settings, catalog, tenant, kyma, 1, 1, ++application[0]).describe());
             List<Run> parallel = new ArrayList<>();
             List<Run> serial = new ArrayList<>();
             for (int r = 1; r <= settings.rounds(); r++) {
-                Run p = once(settings, catalog, tenant, kyma, settings.parallelism(), ++application[0]);
+                Run p = once(settings, catalog, tenant, kyma, settings.parallelism(), settings.writeParallelism(), ++application[0]);
                 env.progress("round %d: %s", r, p.describe());
                 parallel.add(p);
-                Run s = once(settings, catalog, tenant, kyma, 1, ++application[0]);
+                Run s = once(settings, catalog, tenant, kyma, 1, 1, ++application[0]);
                 env.progress("round %d: %s", r, s.describe());
                 serial.add(s);
             }
@@ -116,7 +118,7 @@ final class RegisterBenchmark {
     }
 
     private static Run once(Settings settings, ServiceCatalog catalog, MockMarketingSystem tenant, MockKyma kyma, int parallelism,
-            int number) {
+            int writeParallelism, int number) {
         kyma.reset(); // an empty registry, and nothing kept from the previous run
         kyma.setLatency(settings.latency());
         String application = "bench-" + number;
@@ -126,7 +128,7 @@ final class RegisterBenchmark {
                 .parallelism(parallelism)
                 .build());
         RestApplicationRegistry registry = new RestApplicationRegistry(kyma.registryUrl(application));
-        RegistrationReconciler reconciler = new RegistrationReconciler(registry, catalog.product(), Clock.systemUTC(), parallelism);
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, catalog.product(), Clock.systemUTC(), writeParallelism);
         long start = System.nanoTime();
         DiscoveryReport report = discovery.discover(catalog);
         long discovered = System.nanoTime();
@@ -136,7 +138,7 @@ final class RegisterBenchmark {
         int active = report.count(ServiceStatus.ACTIVE);
         int entries = kyma.services(application).size();
         boolean succeeded = result.succeeded() && entries == active + 1 && active == tenant.activeServices().size();
-        return new Run(parallelism, Math.min(parallelism, Math.max(1, registry.maxConcurrentWrites())), discovered - start,
+        return new Run(parallelism, Math.min(writeParallelism, Math.max(1, registry.maxConcurrentWrites())), discovered - start,
                 registered - discovered, active, entries, succeeded);
     }
 }

@@ -23,7 +23,7 @@ public final class RestRegistryConfig {
     /** Generous: the registry fetches the {@code SpecificationUrl} while it handles a POST. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Services are separate resources in the registry, so several writes may run at once. */
-    public static final int DEFAULT_MAX_CONCURRENT_WRITES = 8;
+    public static final int DEFAULT_MAX_CONCURRENT_WRITES = 16;
 
     private final URI baseUrl;
     private final String applicationName;
