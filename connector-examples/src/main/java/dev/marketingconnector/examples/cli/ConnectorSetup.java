@@ -15,6 +15,8 @@ import dev.marketingconnector.kyma.events.PublisherConfig;
 import dev.marketingconnector.kyma.registry.ApplicationResourceConfig;
 import dev.marketingconnector.kyma.registry.ApplicationResourceRegistry;
 import dev.marketingconnector.kyma.registry.RestApplicationRegistry;
+import dev.marketingconnector.kyma.registry.RestRegistryConfig;
+import dev.marketingconnector.kyma.transport.TlsConfig;
 import dev.marketingconnector.mqtt.BridgeConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,11 +57,14 @@ final class ConnectorSetup {
     final Optional<Secret> tokenSigningKey;
     final URI asyncApiUrl;
     final StatusEndpoint statusEndpoint;
+    /** Trust store and client certificate for the Kyma registry and events (the 1.x gateway wants a client certificate). */
+    final Optional<TlsConfig> kymaTls;
     final ServiceCatalog catalog;
     private Operations operations;
 
     private ConnectorSetup(ConnectorConfiguration configuration, Optional<URI> registryUrl, EventsFormat eventsFormat, URI eventsUrl,
-            int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl, StatusEndpoint statusEndpoint) {
+            int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl, StatusEndpoint statusEndpoint,
+            Optional<TlsConfig> kymaTls) {
         this.configuration = configuration;
         this.registryUrl = registryUrl;
         this.eventsFormat = eventsFormat;
@@ -69,6 +74,7 @@ final class ConnectorSetup {
         this.tokenSigningKey = tokenSigningKey;
         this.asyncApiUrl = asyncApiUrl;
         this.statusEndpoint = statusEndpoint;
+        this.kymaTls = kymaTls;
         this.catalog = ServiceCatalog.marketing();
     }
 
@@ -139,11 +145,56 @@ final class ConnectorSetup {
                     + Settings.STATUS_PORT + " unset to serve /status on the HTTP port"));
         }
 
+        Optional<TlsConfig> kymaTls = kymaTls(settings, problems);
+
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
         return new ConnectorSetup(configuration, registryUrl, format, eventsUrl, httpPort, tcpPort, signingKey, asyncApiUrl,
-                statusEndpoint);
+                statusEndpoint, kymaTls);
+    }
+
+    /** PKCS #12 stores for the connections to Kyma, checked by loading them; problems name the setting, never the password. */
+    static Optional<TlsConfig> kymaTls(Settings settings, List<ConfigurationProblem> problems) {
+        TlsConfig.Builder builder = TlsConfig.builder();
+        boolean trust = store(settings, Settings.KYMA_TRUST_STORE, Settings.KYMA_TRUST_STORE_PASSWORD, problems,
+                (path, password) -> builder.trustStore(path, password));
+        boolean key = store(settings, Settings.KYMA_KEY_STORE, Settings.KYMA_KEY_STORE_PASSWORD, problems,
+                (path, password) -> builder.keyStore(path, password));
+        if (!trust && !key) {
+            return Optional.empty();
+        }
+        TlsConfig tls = builder.build();
+        try {
+            tls.sslContext();
+        } catch (RuntimeException e) {
+            String setting = key ? Settings.KYMA_KEY_STORE : Settings.KYMA_TRUST_STORE;
+            problems.add(new ConfigurationProblem(setting, "cannot be loaded (wrong password or not PKCS #12?): "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
+            return Optional.empty();
+        }
+        return Optional.of(tls);
+    }
+
+    private static boolean store(Settings settings, String pathSetting, String passwordSetting, List<ConfigurationProblem> problems,
+            java.util.function.BiConsumer<java.nio.file.Path, Secret> apply) {
+        Optional<String> path = settings.get(pathSetting);
+        Optional<String> password = settings.get(passwordSetting);
+        if (path.isEmpty()) {
+            password.ifPresent(p -> problems.add(new ConfigurationProblem(passwordSetting, "is set but " + pathSetting + " is not")));
+            return false;
+        }
+        if (password.isEmpty()) {
+            problems.add(new ConfigurationProblem(passwordSetting, "missing: " + pathSetting + " needs its password"));
+            return false;
+        }
+        try {
+            apply.accept(java.nio.file.Path.of(path.get()), Secret.of(password.get()));
+            return true;
+        } catch (RuntimeException e) {
+            problems.add(new ConfigurationProblem(pathSetting, "cannot read '" + path.get() + "'"));
+            return false;
+        }
     }
 
     private static String trimSlash(String path) {
@@ -171,7 +222,9 @@ final class ConnectorSetup {
     /** Kyma 1.x's REST registry when REGISTRY_URL is set, else the Application resource of the cluster we run in. */
     ApplicationRegistry registry() {
         if (registryUrl.isPresent()) {
-            return new RestApplicationRegistry(registryUrl.get());
+            RestRegistryConfig.Builder config = RestRegistryConfig.builder(registryUrl.get());
+            kymaTls.ifPresent(config::tls);
+            return new RestApplicationRegistry(config.build());
         }
         return ApplicationResourceRegistry.connect(ApplicationResourceConfig.builder(configuration.applicationName())
                 .eventsSpecificationUrl(asyncApiUrl)
@@ -184,7 +237,9 @@ final class ConnectorSetup {
     }
 
     EventPublisher publisher() {
-        PublisherConfig config = PublisherConfig.builder(eventsUrl).build();
+        PublisherConfig.Builder builder = PublisherConfig.builder(eventsUrl);
+        kymaTls.ifPresent(builder::tls);
+        PublisherConfig config = builder.build();
         return eventsFormat == EventsFormat.KYMA_V1
                 ? new LegacyEventsPublisher(config, configuration.applicationName(), true)
                 : new CloudEventsPublisher(config, configuration.applicationName());

@@ -28,6 +28,10 @@ final class Settings {
     static final String TOKEN_SIGNING_KEY = "TOKEN_SIGNING_KEY";
     static final String ASYNCAPI_URL = "ASYNCAPI_URL";
     static final String STATUS_PORT = "STATUS_PORT";
+    static final String KYMA_TRUST_STORE = "KYMA_TRUST_STORE";
+    static final String KYMA_TRUST_STORE_PASSWORD = "KYMA_TRUST_STORE_PASSWORD";
+    static final String KYMA_KEY_STORE = "KYMA_KEY_STORE";
+    static final String KYMA_KEY_STORE_PASSWORD = "KYMA_KEY_STORE_PASSWORD";
     static final String LOG_LEVEL = "LOG_LEVEL";
     static final String LOG_FORMAT = "LOG_FORMAT";
 
