@@ -82,7 +82,7 @@ final class RegistrationRun {
     private static String describe(DiscoveredService result) {
         String status = result.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         return result.status() == ServiceStatus.ACTIVE
-                ? status + " (" + result.metadata().map(m -> m.entitySets().size() + " entity sets").orElse("") + ")"
+                ? status + " (" + result.metadata().map(m -> m.entitySets().size() + (m.entitySets().size() == 1 ? " entity set" : " entity sets")).orElse("") + ")"
                 : status + ": " + result.reason();
     }
 
