@@ -58,6 +58,33 @@ public final class BridgeConfig {
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(10);
     /** 0 lets Netty choose (twice the number of cores). */
     public static final int DEFAULT_IO_THREADS = 0;
+    /** Open connections on all ports together; more are closed at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    /** Open connections from one source address; more are closed at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2048;
+    /** How long one HTTP request (head and body) may take to arrive, from its first byte. */
+    public static final Duration DEFAULT_HTTP_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Requests a connection may send ahead while its earlier answers are not yet written; more close it. */
+    public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+    /** The longest MQTT keep-alive honoured; a client asking for more (65 535 s at most) gets this. */
+    public static final Duration DEFAULT_MAX_KEEP_ALIVE = Duration.ofMinutes(10);
+    /** How long the id of a QoS 2 message answered with PUBREC is kept while its PUBREL does not come. */
+    public static final Duration DEFAULT_QOS2_RELEASE_TIMEOUT = Duration.ofMinutes(1);
+    /** QoS 2 packet ids awaiting PUBREL per connection; beyond it the oldest is forgotten. */
+    public static final int DEFAULT_MAX_QOS2_AWAITING_RELEASE = 1024;
+    /** Failed token requests (wrong client id or secret) per source address and window before 429. */
+    public static final int DEFAULT_TOKEN_MAX_FAILURES = 10;
+    public static final Duration DEFAULT_TOKEN_FAILURE_WINDOW = Duration.ofMinutes(1);
+    /** Refused token requests and connections are logged once per source address and interval, with a count. */
+    public static final Duration DEFAULT_FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
+    /** How far a token's issue time may lie in the future (clocks of replicas differ a little). */
+    public static final Duration DEFAULT_TOKEN_CLOCK_SKEW = Duration.ofSeconds(60);
+    /** 0: the TCP peer is the client; n: the n-th X-Forwarded-For entry from the right (what n proxies appended). */
+    public static final int DEFAULT_TRUSTED_PROXY_HOPS = 0;
+    /** A client secret needs at least this many characters ... */
+    public static final int MIN_CLIENT_SECRET_LENGTH = 16;
+    /** ... and at least this many different ones. */
+    public static final int MIN_CLIENT_SECRET_DISTINCT_CHARACTERS = 8;
 
     private static final Set<String> RESERVED_PATHS = Set.of("/", "/mqtt", "/oauth/token", "/healthz", "/readyz", "/asyncapi.json");
 
@@ -94,6 +121,18 @@ public final class BridgeConfig {
     private final List<BridgeListener> listeners;
     private final Map<String, HttpRoute> routes;
     private final int ioThreads;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
+    private final Duration httpRequestTimeout;
+    private final int maxPipelinedRequests;
+    private final Duration maxKeepAlive;
+    private final Duration qos2ReleaseTimeout;
+    private final int maxQos2AwaitingRelease;
+    private final int tokenMaxFailures;
+    private final Duration tokenFailureWindow;
+    private final Duration failureLogInterval;
+    private final Duration tokenClockSkew;
+    private final int trustedProxyHops;
 
     private BridgeConfig(Builder b) {
         host = b.host;
@@ -129,6 +168,18 @@ public final class BridgeConfig {
         listeners = List.copyOf(b.listeners);
         routes = Map.copyOf(b.routes);
         ioThreads = b.ioThreads;
+        maxConnections = b.maxConnections;
+        maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        httpRequestTimeout = b.httpRequestTimeout;
+        maxPipelinedRequests = b.maxPipelinedRequests;
+        maxKeepAlive = b.maxKeepAlive;
+        qos2ReleaseTimeout = b.qos2ReleaseTimeout;
+        maxQos2AwaitingRelease = b.maxQos2AwaitingRelease;
+        tokenMaxFailures = b.tokenMaxFailures;
+        tokenFailureWindow = b.tokenFailureWindow;
+        failureLogInterval = b.failureLogInterval;
+        tokenClockSkew = b.tokenClockSkew;
+        trustedProxyHops = b.trustedProxyHops;
     }
 
     public static Builder builder() {
@@ -283,6 +334,84 @@ public final class BridgeConfig {
         return ioThreads;
     }
 
+    /** Open connections on all ports together; a connection beyond it is closed at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Open connections from one source address (the TCP peer); a connection beyond it is closed at once. */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** How long one HTTP request, head and body, may take to arrive; a connection that misses it is closed. */
+    public Duration httpRequestTimeout() {
+        return httpRequestTimeout;
+    }
+
+    /** Requests a connection may have sent ahead of its unwritten answers; one more closes the connection. */
+    public int maxPipelinedRequests() {
+        return maxPipelinedRequests;
+    }
+
+    /** The longest MQTT keep-alive honoured: a client asking for more is closed after this × the keep-alive factor of silence. */
+    public Duration maxKeepAlive() {
+        return maxKeepAlive;
+    }
+
+    /** How long a QoS 2 packet id answered with PUBREC is remembered while its PUBREL does not come. */
+    public Duration qos2ReleaseTimeout() {
+        return qos2ReleaseTimeout;
+    }
+
+    /** QoS 2 packet ids awaiting PUBREL kept per connection; beyond it the oldest is forgotten. */
+    public int maxQos2AwaitingRelease() {
+        return maxQos2AwaitingRelease;
+    }
+
+    /** Failed token requests per source address within {@link #tokenFailureWindow()} before the address gets 429. */
+    public int tokenMaxFailures() {
+        return tokenMaxFailures;
+    }
+
+    public Duration tokenFailureWindow() {
+        return tokenFailureWindow;
+    }
+
+    /** Refused token requests and refused connections are logged once per address and interval, with a count. */
+    public Duration failureLogInterval() {
+        return failureLogInterval;
+    }
+
+    /** How far in the future a token's issue time may lie before the token is refused. */
+    public Duration tokenClockSkew() {
+        return tokenClockSkew;
+    }
+
+    /** Proxies in front of the HTTP port that append to {@code X-Forwarded-For}; 0 trusts no header. */
+    public int trustedProxyHops() {
+        return trustedProxyHops;
+    }
+
+    /**
+     * Why a client secret is too weak to stand against guessing, or empty when it is strong enough:
+     * at least {@value #MIN_CLIENT_SECRET_LENGTH} characters, {@value #MIN_CLIENT_SECRET_DISTINCT_CHARACTERS}
+     * of them different (a random one from {@code openssl rand -base64 24} has 32). The reason never
+     * contains the secret.
+     */
+    public static Optional<String> clientSecretWeakness(Secret secret) {
+        Objects.requireNonNull(secret, "secret");
+        String value = secret.reveal();
+        int length = value.codePointCount(0, value.length());
+        long distinct = value.codePoints().distinct().count();
+        if (length < MIN_CLIENT_SECRET_LENGTH || distinct < MIN_CLIENT_SECRET_DISTINCT_CHARACTERS) {
+            return Optional.of("too weak to resist guessing: it has " + length + " characters, " + distinct + " of them different;"
+                    + " use at least " + MIN_CLIENT_SECRET_LENGTH + " characters with at least " + MIN_CLIENT_SECRET_DISTINCT_CHARACTERS
+                    + " different ones, best a random value such as `openssl rand -base64 24` gives");
+        }
+        return Optional.empty();
+    }
+
     @Override
     public String toString() {
         return "BridgeConfig[host=" + host + ", httpPort=" + httpPort
@@ -298,7 +427,13 @@ public final class BridgeConfig {
                 + ", maxHttpRequestBytes=" + maxHttpRequestBytes + ", publishAttempts=" + publishAttempts
                 + ", retryBackoff=" + retryBackoff + ".." + maxRetryBackoff + ", publishTimeout=" + publishTimeout
                 + ", shutdownDeadline=" + shutdownDeadline + ", topicSpaces=" + topicSpaces
-                + ", routes=" + routes.keySet() + "]";
+                + ", routes=" + routes.keySet() + ", maxConnections=" + maxConnections
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", httpRequestTimeout=" + httpRequestTimeout
+                + ", maxPipelinedRequests=" + maxPipelinedRequests + ", maxKeepAlive=" + maxKeepAlive
+                + ", qos2ReleaseTimeout=" + qos2ReleaseTimeout + ", maxQos2AwaitingRelease=" + maxQos2AwaitingRelease
+                + ", tokenMaxFailures=" + tokenMaxFailures + ", tokenFailureWindow=" + tokenFailureWindow
+                + ", failureLogInterval=" + failureLogInterval + ", tokenClockSkew=" + tokenClockSkew
+                + ", trustedProxyHops=" + trustedProxyHops + "]";
     }
 
     /** Collects the settings. Every setter checks its value at once. */
@@ -337,6 +472,18 @@ public final class BridgeConfig {
         private final List<BridgeListener> listeners = new ArrayList<>();
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
         private int ioThreads = DEFAULT_IO_THREADS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private Duration httpRequestTimeout = DEFAULT_HTTP_REQUEST_TIMEOUT;
+        private int maxPipelinedRequests = DEFAULT_MAX_PIPELINED_REQUESTS;
+        private Duration maxKeepAlive = DEFAULT_MAX_KEEP_ALIVE;
+        private Duration qos2ReleaseTimeout = DEFAULT_QOS2_RELEASE_TIMEOUT;
+        private int maxQos2AwaitingRelease = DEFAULT_MAX_QOS2_AWAITING_RELEASE;
+        private int tokenMaxFailures = DEFAULT_TOKEN_MAX_FAILURES;
+        private Duration tokenFailureWindow = DEFAULT_TOKEN_FAILURE_WINDOW;
+        private Duration failureLogInterval = DEFAULT_FAILURE_LOG_INTERVAL;
+        private Duration tokenClockSkew = DEFAULT_TOKEN_CLOCK_SKEW;
+        private int trustedProxyHops = DEFAULT_TRUSTED_PROXY_HOPS;
 
         private Builder() {
         }
@@ -394,6 +541,9 @@ public final class BridgeConfig {
             if (clientSecret.isEmpty()) {
                 throw new IllegalArgumentException("clientSecret must not be empty");
             }
+            clientSecretWeakness(clientSecret).ifPresent(weakness -> {
+                throw new IllegalArgumentException("clientSecret is " + weakness);
+            });
             this.clientId = clientId;
             this.clientSecret = clientSecret;
             return this;
@@ -588,6 +738,106 @@ public final class BridgeConfig {
                 throw new IllegalArgumentException("ioThreads must be >= 0, got " + threads);
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /** Open connections on all ports together; a connection beyond it is closed as soon as it is accepted. */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = atLeastOne("maxConnections", connections);
+            return this;
+        }
+
+        /** Open connections from one source address; behind a proxy every connection comes from the proxy's address. */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = atLeastOne("maxConnectionsPerAddress", connections);
+            return this;
+        }
+
+        /**
+         * How long one HTTP request may take to arrive, head and body, counted from the connection's
+         * start or from the first byte after the previous request; a connection that misses it is
+         * closed, however steadily it trickles bytes.
+         */
+        public Builder httpRequestTimeout(Duration timeout) {
+            this.httpRequestTimeout = positive("httpRequestTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Requests a connection may send ahead while its earlier answers are not written (the peer
+         * does not read them): the bridge then stops reading the socket, and one request more than
+         * this closes the connection.
+         */
+        public Builder maxPipelinedRequests(int requests) {
+            this.maxPipelinedRequests = atLeastOne("maxPipelinedRequests", requests);
+            return this;
+        }
+
+        /** The longest keep-alive a client gets; one asking for more is treated as asking for this. */
+        public Builder maxKeepAlive(Duration keepAlive) {
+            this.maxKeepAlive = positive("maxKeepAlive", keepAlive);
+            if (keepAlive.toSeconds() < 1 || keepAlive.toSeconds() > 65_535) {
+                throw new IllegalArgumentException("maxKeepAlive must be 1 s..65535 s, got " + keepAlive);
+            }
+            return this;
+        }
+
+        /** How long a QoS 2 packet id is remembered after PUBREC while no PUBREL comes. */
+        public Builder qos2ReleaseTimeout(Duration timeout) {
+            this.qos2ReleaseTimeout = positive("qos2ReleaseTimeout", timeout);
+            return this;
+        }
+
+        /** QoS 2 packet ids awaiting PUBREL per connection; beyond it the oldest is forgotten. */
+        public Builder maxQos2AwaitingRelease(int ids) {
+            if (ids < 1 || ids > 65_535) {
+                throw new IllegalArgumentException("maxQos2AwaitingRelease must be 1..65535, got " + ids);
+            }
+            this.maxQos2AwaitingRelease = ids;
+            return this;
+        }
+
+        /**
+         * Token throttling: after {@code failures} failed token requests (wrong client id or secret)
+         * from one source address within {@code window}, that address gets 429 with Retry-After
+         * for every token request until the window ends.
+         */
+        public Builder tokenThrottle(int failures, Duration window) {
+            this.tokenMaxFailures = atLeastOne("tokenMaxFailures", failures);
+            this.tokenFailureWindow = positive("tokenFailureWindow", window);
+            if (window.toMillis() < 1000) {
+                throw new IllegalArgumentException("tokenFailureWindow must be at least 1 s, got " + window);
+            }
+            return this;
+        }
+
+        /** Refused token requests and connections are logged once per source address and interval, with a count. */
+        public Builder failureLogInterval(Duration interval) {
+            this.failureLogInterval = positive("failureLogInterval", interval);
+            return this;
+        }
+
+        /** How far in the future a token's issue time may lie (the replicas' clocks differ a little). */
+        public Builder tokenClockSkew(Duration skew) {
+            Objects.requireNonNull(skew, "tokenClockSkew");
+            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("tokenClockSkew must be 0..10 min, got " + skew);
+            }
+            this.tokenClockSkew = skew;
+            return this;
+        }
+
+        /**
+         * How many proxies in front of the HTTP port append the address they saw to
+         * {@code X-Forwarded-For} (the Istio ingress gateway is one): the client address for
+         * token throttling and logs is then the {@code hops}-th entry from the right. 0 (default)
+         * trusts no header and uses the TCP peer.
+         */
+        public Builder trustedProxyHops(int hops) {
+            if (hops < 0 || hops > 10) {
+                throw new IllegalArgumentException("trustedProxyHops must be 0..10, got " + hops);
+            }
+            this.trustedProxyHops = hops;
             return this;
         }
 

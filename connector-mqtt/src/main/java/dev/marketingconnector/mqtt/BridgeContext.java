@@ -4,13 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketingconnector.core.events.CircuitState;
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What every channel of one bridge shares: configuration, tokens, mapping, flow control, the connection registry. */
 final class BridgeContext {
 
     static final int MAX_CLIENT_ID_LENGTH = 256;
+    /** When the socket was accepted (System.nanoTime()), for the connect deadline. */
+    static final AttributeKey<Long> ACCEPTED_AT = AttributeKey.valueOf(BridgeContext.class, "acceptedAt");
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBridge.class);
 
     final BridgeConfig config;
     final TokenService tokens;
@@ -26,6 +32,12 @@ final class BridgeContext {
     final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
     /** Connected clients by client id. */
     final ConcurrentHashMap<String, MqttConnection> clients = new ConcurrentHashMap<>();
+    final ConnectionLimits limits;
+    final TokenThrottle tokenThrottle;
+    /** Refused token requests, one line per address and interval. */
+    final FailureLog tokenFailures;
+    /** Connections closed by a limit or a deadline before they were in, one line per address and interval. */
+    final FailureLog refusedConnections;
 
     private volatile boolean accepting;
 
@@ -36,6 +48,12 @@ final class BridgeContext {
         this.flow = new FlowControl(config.maxInFlight());
         this.listeners = new Listeners(config.listeners(), config.deadLetterSink());
         this.maxPacketBytes = (int) Math.min(Integer.MAX_VALUE - 64L, 2L * config.maxPayloadBytes());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.tokenThrottle = new TokenThrottle(config.tokenMaxFailures(), config.tokenFailureWindow(), config.clock());
+        this.tokenFailures = new FailureLog(LoggerFactory.getLogger(HttpRouter.class), false, "refused token requests",
+                config.failureLogInterval(), config.clock());
+        this.refusedConnections = new FailureLog(LOG, true, "connections closed by a limit",
+                config.failureLogInterval(), config.clock());
         try {
             this.asyncApiJson = config.asyncApiNode() == null ? null : new ObjectMapper().writeValueAsBytes(config.asyncApiNode());
         } catch (JsonProcessingException e) {
@@ -66,6 +84,36 @@ final class BridgeContext {
         return null;
     }
 
+    /** Once a second: aggregated failure lines that are due, expired throttle windows. */
+    void housekeeping() {
+        tokenFailures.flush();
+        refusedConnections.flush();
+        tokenThrottle.expire();
+    }
+
+    /**
+     * Admits a freshly accepted socket under the connection limits, or closes it at once.
+     *
+     * @return whether it was admitted
+     */
+    boolean admit(Channel channel) {
+        channel.attr(ACCEPTED_AT).set(System.nanoTime());
+        String limit = limits.admit(channel.remoteAddress());
+        if (limit != null) {
+            String remote = address(channel.remoteAddress());
+            refusedConnections.count(host(channel.remoteAddress()), "over " + limit);
+            listeners.connectRefused(remote, BridgeListener.ConnectRefusal.CONNECTION_LIMIT);
+            channel.close();
+            return false;
+        }
+        channels.add(channel);
+        channel.closeFuture().addListener(f -> {
+            channels.remove(channel);
+            limits.release(channel.remoteAddress());
+        });
+        return true;
+    }
+
     void register(MqttConnection connection) {
         connections.add(connection);
     }
@@ -75,6 +123,14 @@ final class BridgeContext {
         synchronized (connections) {
             connections.notifyAll();
         }
+    }
+
+    /** The peer's host without the port, for per-address counts and lines. */
+    static String host(java.net.SocketAddress address) {
+        if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
     }
 
     static String address(java.net.SocketAddress address) {

@@ -25,7 +25,9 @@ public interface BridgeListener {
         /** An empty client id with a persistent session, or an over-long client id. */
         IDENTIFIER_REJECTED,
         /** The bridge is shutting down. */
-        SHUTTING_DOWN
+        SHUTTING_DOWN,
+        /** A socket over {@code maxConnections} or {@code maxConnectionsPerAddress}, closed as soon as it was accepted. */
+        CONNECTION_LIMIT
     }
 
     /** Why a connection ended. */
@@ -54,7 +56,9 @@ public interface BridgeListener {
         /** A grant other than client credentials (400). */
         UNSUPPORTED_GRANT_TYPE,
         /** Missing grant type, wrong method or content type, duplicated parameters (400/405). */
-        INVALID_REQUEST
+        INVALID_REQUEST,
+        /** Too many failed requests from the address lately (429 with Retry-After); the credentials were not checked. */
+        THROTTLED
     }
 
     /** A client's CONNECT was accepted. */
@@ -65,7 +69,7 @@ public interface BridgeListener {
     default void connectionClosed(String clientId, String remoteAddress, CloseReason reason) {
     }
 
-    /** A WebSocket upgrade or a CONNECT was refused. */
+    /** A WebSocket upgrade or a CONNECT was refused, or a socket over a connection limit was closed. */
     default void connectRefused(String remoteAddress, ConnectRefusal reason) {
     }
 

@@ -4,8 +4,8 @@ import dev.marketingconnector.mqtt.BridgeListener.ConnectRefusal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,18 +22,28 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the bridge's port: token endpoint, probes, the AsyncAPI document, extra routes,
  * and the WebSocket upgrade (bearer token checked first) that hands the channel over to MQTT.
+ *
+ * <p>Answers are written only while the channel is writable: a peer that sends requests and does
+ * not read the answers gets its further requests held, the socket is no longer read, and once it
+ * has {@code maxPipelinedRequests} requests waiting the connection is closed. So what a connection
+ * holds in unwritten answers stays within the write-buffer water mark plus one answer.
  */
-final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     static final String HTTP_IDLE = "http-idle";
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
@@ -41,8 +51,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String JSON = "application/json";
     private static final String REALM = "marketing-connector";
 
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
     private final BridgeContext bridge;
     private final TokenEndpoint tokenEndpoint;
+    /** Requests that arrived while earlier answers were still unwritten, in order. */
+    private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>();
+    private boolean closing;
+    private boolean upgraded;
 
     HttpRouter(BridgeContext bridge) {
         this.bridge = bridge;
@@ -50,9 +66,85 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (ctx.pipeline().get(HttpRequestDeadline.NAME) instanceof HttpRequestDeadline deadline) {
+            deadline.requestReceived();
+        }
+        if (closing) {
+            request.release();
+            return;
+        }
+        if (!held.isEmpty() || !ctx.channel().isWritable()) {
+            if (held.size() >= bridge.config.maxPipelinedRequests()) {
+                request.release();
+                closing = true;
+                bridge.refusedConnections.count(BridgeContext.host(ctx.channel().remoteAddress()),
+                        "for more than " + bridge.config.maxPipelinedRequests() + " requests ahead of unread answers");
+                ctx.close();
+                return;
+            }
+            held.addLast(request);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        serve(ctx, request);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        drain(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Answers held requests while the channel takes more; reads again once none is left. */
+    private void drain(ChannelHandlerContext ctx) {
+        while (!held.isEmpty() && ctx.channel().isWritable() && !closing && !upgraded) {
+            serve(ctx, held.pollFirst());
+        }
+        if (held.isEmpty() && !closing && !upgraded && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+        try {
+            route(ctx, request);
+        } finally {
+            ReferenceCountUtil.release(request);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeld();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseHeld() {
+        FullHttpRequest request;
+        while ((request = held.pollFirst()) != null) {
+            request.release();
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
             send(ctx, request, error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be read"), true);
+            return;
+        }
+        HttpVersion version = request.protocolVersion();
+        if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1 || version.minorVersion() > 1) {
+            send(ctx, request, error(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http_version_not_supported",
+                    "this server speaks HTTP/1.1 and HTTP/1.0"), true);
             return;
         }
         String path;
@@ -116,6 +208,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void token(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String client = clientAddress(ctx, request);
+        long retryAfter = bridge.tokenThrottle.retryAfterSeconds(client);
+        if (retryAfter > 0) {
+            FullHttpResponse response = error(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_requests",
+                    "too many failed attempts from this address; retry after " + retryAfter + " s");
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter));
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+            bridge.tokenFailures.count(client, "throttled (429)");
+            bridge.listeners.tokenRequest(BridgeListener.TokenOutcome.THROTTLED);
+            send(ctx, request, response, false);
+            return;
+        }
         TokenEndpoint.Answer answer = tokenEndpoint.handle(request);
         FullHttpResponse response = json(answer.status(), answer.body());
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
@@ -126,8 +230,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (answer.status() == HttpResponseStatus.METHOD_NOT_ALLOWED) {
             response.headers().set(HttpHeaderNames.ALLOW, "POST");
         }
+        if (answer.outcome() == BridgeListener.TokenOutcome.INVALID_CLIENT) {
+            bridge.tokenThrottle.failed(client);
+        }
         if (answer.status() != HttpResponseStatus.OK) {
-            LOG.info("Token request from {} refused: {}", remote(ctx), answer.outcome());
+            bridge.tokenFailures.count(client, answer.outcome().name().toLowerCase(Locale.ROOT));
         }
         bridge.listeners.tokenRequest(answer.outcome());
         send(ctx, request, response, false);
@@ -147,7 +254,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            LOG.warn("Route {} failed: {}", path, e.toString());
+            LOG.warn("Route {} failed: {}", LogSafe.of(path), LogSafe.of(e));
             send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error", "the route failed"), false);
             return;
         }
@@ -205,7 +312,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) done -> {
                 if (!done.isSuccess()) {
-                    LOG.debug("WebSocket handshake with {} failed: {}", remote, done.cause().toString());
+                    LOG.debug("WebSocket handshake with {} failed: {}", remote, LogSafe.of(done.cause()));
                     done.channel().close();
                 }
             });
@@ -213,13 +320,20 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, request, error(HttpResponseStatus.BAD_REQUEST, "bad_request", "not a valid WebSocket upgrade"), true);
             return;
         }
+        upgraded = true;
+        releaseHeld();
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(HTTP_IDLE);
+        if (pipeline.get(HttpRequestDeadline.NAME) != null) {
+            pipeline.remove(HttpRequestDeadline.NAME); // the MQTT connect deadline, counted from the accept, takes over
+        }
         pipeline.addAfter(ctx.name(), "ws-mqtt", new WebSocketMqttAdapter());
-        pipeline.addAfter("ws-mqtt", "mqtt-decoder", new MqttDecoder(bridge.maxPacketBytes));
+        pipeline.addAfter("ws-mqtt", ProtocolLevelGuard.NAME, new ProtocolLevelGuard());
+        pipeline.addAfter(ProtocolLevelGuard.NAME, "mqtt-decoder", new MqttDecoder(bridge.maxPacketBytes));
         pipeline.addAfter("mqtt-decoder", "mqtt-encoder", MqttEncoder.INSTANCE);
         pipeline.addAfter("mqtt-encoder", "mqtt", new MqttConnection(bridge, "websocket", authenticated));
         pipeline.remove(this);
+        ctx.channel().config().setAutoRead(true); // MqttConnection takes over flow control from here
     }
 
     private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest request, String remote, ConnectRefusal reason) {
@@ -252,12 +366,37 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("HTTP connection from {} failed: {}", remote(ctx), cause.toString());
+        LOG.debug("HTTP connection from {} failed: {}", remote(ctx), LogSafe.of(cause));
         ctx.close();
     }
 
     private static String remote(ChannelHandlerContext ctx) {
         return BridgeContext.address(ctx.channel().remoteAddress());
+    }
+
+    /**
+     * The client's address for throttling and logs: the TCP peer, or with {@code trustedProxyHops}
+     * n the n-th {@code X-Forwarded-For} entry from the right (entries further left are the
+     * client's own claims and never trusted). Falls back to the peer when the header has fewer
+     * entries or the entry is no IP address.
+     */
+    private String clientAddress(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String peer = BridgeContext.host(ctx.channel().remoteAddress());
+        int hops = bridge.config.trustedProxyHops();
+        if (hops == 0) {
+            return peer;
+        }
+        List<String> entries = new ArrayList<>();
+        for (String value : request.headers().getAll("X-Forwarded-For")) {
+            for (String entry : value.split(",")) {
+                entries.add(entry.strip());
+            }
+        }
+        if (entries.size() < hops) {
+            return peer;
+        }
+        String entry = entries.get(entries.size() - hops);
+        return IP_LITERAL.matcher(entry).matches() ? entry : peer;
     }
 
     private static FullHttpResponse error(HttpResponseStatus status, String error, String description) {
@@ -274,7 +413,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean close) {
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean close) {
         HttpUtil.setContentLength(response, response.content().readableBytes());
         if (HttpMethod.HEAD.equals(request.method())) {
             response.content().clear();
@@ -283,6 +422,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpUtil.setKeepAlive(response, keepAlive);
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
+            closing = true;
+            releaseHeld();
             written.addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -40,9 +40,9 @@ final class Listeners implements BridgeListener {
     private void failed(Object target, Throwable e) {
         if (warned.add(target)) {
             LOG.warn("{} threw {}; the bridge carries on (further failures are logged at DEBUG)",
-                    target.getClass().getName(), e.toString());
+                    target.getClass().getName(), LogSafe.of(e));
         } else {
-            LOG.debug("{} threw {}", target.getClass().getName(), e.toString());
+            LOG.debug("{} threw {}", target.getClass().getName(), LogSafe.of(e));
         }
     }
 

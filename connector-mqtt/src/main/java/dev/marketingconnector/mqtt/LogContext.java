@@ -23,10 +23,10 @@ final class LogContext {
         clientIdSet = clientId != null;
         eventIdSet = eventId != null;
         if (clientIdSet) {
-            MDC.put(CLIENT_ID, clientId);
+            MDC.put(CLIENT_ID, LogSafe.of(clientId)); // a client chose it: escaped for both log formats
         }
         if (eventIdSet) {
-            MDC.put(EVENT_ID, eventId);
+            MDC.put(EVENT_ID, LogSafe.of(eventId));
         }
     }
 

@@ -8,7 +8,10 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The default {@link DeadLetterSink}: logs each dead letter once at WARN and keeps the last few in memory. */
+/**
+ * The default {@link DeadLetterSink}: logs each dead letter once at WARN (client id, topic and detail
+ * with control characters escaped and cut to 200 characters) and keeps the last few in memory.
+ */
 public final class LoggingDeadLetterSink implements DeadLetterSink {
 
     public static final int DEFAULT_CAPACITY = 100;
@@ -34,8 +37,8 @@ public final class LoggingDeadLetterSink implements DeadLetterSink {
     @Override
     public void accept(DeadLetter deadLetter) {
         Objects.requireNonNull(deadLetter, "deadLetter");
-        LOG.warn("Dead-lettered a message from client '{}' on topic '{}' ({} bytes): {} - {}",
-                deadLetter.clientId(), deadLetter.topic(), deadLetter.payloadBytes(), deadLetter.reason(), deadLetter.detail());
+        LOG.warn("Dead-lettered a message from client '{}' on topic '{}' ({} bytes): {} - {}", LogSafe.of(deadLetter.clientId()),
+                LogSafe.of(deadLetter.topic()), deadLetter.payloadBytes(), deadLetter.reason(), LogSafe.of(deadLetter.detail()));
         if (capacity == 0) {
             return;
         }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,8 @@ public final class MqttBridge implements AutoCloseable {
     private static final int HTTP_MAX_HEADER_SIZE = 8192;
     private static final int HTTP_MAX_CHUNK_SIZE = 8192;
     private static final int FLUSH_AFTER = 64;
+    /** Unwritten bytes at which a connection counts as not reading (and back): bounds what a non-reading peer holds. */
+    private static final WriteBufferWaterMark HTTP_WATER_MARK = new WriteBufferWaterMark(8 * 1024, 16 * 1024);
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -60,6 +64,7 @@ public final class MqttBridge implements AutoCloseable {
     private Channel tcpServer;
     private int httpPort = -1;
     private int tcpPort = -1;
+    private ScheduledFuture<?> housekeeping;
 
     public MqttBridge(BridgeConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -90,6 +95,7 @@ public final class MqttBridge implements AutoCloseable {
             state = State.STOPPED;
             throw e;
         }
+        housekeeping = acceptors.scheduleAtFixedRate(context::housekeeping, 1, 1, TimeUnit.SECONDS);
         context.accepting(true);
         state = State.RUNNING;
         LOG.info("MQTT bridge listening on {}:{} ({}; WebSocket at / and /mqtt, token endpoint /oauth/token){}",
@@ -182,6 +188,16 @@ public final class MqttBridge implements AutoCloseable {
         return context.clients.values().stream().filter(MqttConnection::isConnected).map(MqttConnection::snapshot).toList();
     }
 
+    /** How many clients are connected now (CONNECT accepted), without listing them. */
+    public int connectedClientCount() {
+        return (int) context.clients.values().stream().filter(MqttConnection::isConnected).count();
+    }
+
+    /** Open sockets on all ports (HTTP, WebSocket, MQTT over TCP), each counting against {@code maxConnections}. */
+    public int openConnections() {
+        return context.limits.open();
+    }
+
     /** The most recent dead letters the configured sink keeps. */
     public List<DeadLetter> recentDeadLetters() {
         return config.deadLetterSink().recent();
@@ -217,6 +233,11 @@ public final class MqttBridge implements AutoCloseable {
             context.connections.forEach(MqttConnection::forceClose);
         }
         context.channels.forEach(Channel::close);
+        if (housekeeping != null) {
+            housekeeping.cancel(false);
+        }
+        context.tokenFailures.flushAll();
+        context.refusedConnections.flushAll();
         stopEventLoops();
         synchronized (this) {
             state = State.STOPPED;
@@ -280,14 +301,19 @@ public final class MqttBridge implements AutoCloseable {
 
         @Override
         protected void initChannel(SocketChannel channel) {
-            track(context, channel);
+            if (!context.admit(channel)) {
+                return;
+            }
             BridgeConfig config = context.config;
+            // A peer that does not read its answers makes the channel unwritable early; the router then stops reading.
+            channel.config().setWriteBufferWaterMark(HTTP_WATER_MARK);
             if (tls != null) {
                 channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
             }
             channel.pipeline()
                     .addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER, true))
                     .addLast(HttpRouter.HTTP_IDLE, new IdleStateHandler(0, 0, config.httpIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .addLast(HttpRequestDeadline.NAME, new HttpRequestDeadline(config.httpRequestTimeout()))
                     .addLast("http", new HttpServerCodec(HTTP_MAX_INITIAL_LINE, HTTP_MAX_HEADER_SIZE, HTTP_MAX_CHUNK_SIZE))
                     .addLast("aggregator", new HttpObjectAggregator(config.maxHttpRequestBytes()))
                     .addLast("router", new HttpRouter(context));
@@ -307,20 +333,18 @@ public final class MqttBridge implements AutoCloseable {
 
         @Override
         protected void initChannel(SocketChannel channel) {
-            track(context, channel);
+            if (!context.admit(channel)) {
+                return;
+            }
             if (tls != null) {
                 channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
             }
             channel.pipeline()
                     .addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER, true))
+                    .addLast(ProtocolLevelGuard.NAME, new ProtocolLevelGuard())
                     .addLast("mqtt-decoder", new MqttDecoder(context.maxPacketBytes))
                     .addLast("mqtt-encoder", MqttEncoder.INSTANCE)
                     .addLast("mqtt", new MqttConnection(context, "tcp", false));
         }
-    }
-
-    private static void track(BridgeContext context, SocketChannel channel) {
-        context.channels.add(channel);
-        channel.closeFuture().addListener(f -> context.channels.remove(channel));
     }
 }

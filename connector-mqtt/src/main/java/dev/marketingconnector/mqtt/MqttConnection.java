@@ -73,7 +73,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int MQTT_3_1_1 = 4;
     private static final int SUBACK_FAILURE = 0x80;
-    private static final Object RELEASE_PENDING = Boolean.TRUE;
 
     private enum Phase { AWAITING_CONNECT, CONNECTED, CLOSED }
 
@@ -84,6 +83,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         final String topic;
         final int payloadBytes;
         final long receivedNanos;
+        /** Topic and payload hashed, to tell a resend from a new message that reuses the packet id. */
+        int fingerprint;
         BusinessEvent event;
         int attempt;
         boolean attemptRunning;
@@ -115,8 +116,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     private final ArrayDeque<Pending> ackOrder = new ArrayDeque<>();
     private final IntObjectHashMap<Pending> unacknowledged = new IntObjectHashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    /** QoS 2 packet ids answered with PUBREC, awaiting PUBREL (at most 65 535: packet ids are 16 bits). */
-    private final IntObjectHashMap<Object> awaitingRelease = new IntObjectHashMap<>();
+    /** A QoS 2 packet id answered with PUBREC, awaiting PUBREL until {@code deadline} (System.nanoTime()). */
+    private record AwaitingRelease(int packetId, long deadline) {
+    }
+
+    /** QoS 2 packet ids awaiting PUBREL, at most maxQos2AwaitingRelease, each for at most qos2ReleaseTimeout. */
+    private final IntObjectHashMap<AwaitingRelease> awaitingRelease = new IntObjectHashMap<>();
+    /** The same entries oldest first (plus released ones, skipped and compacted away). */
+    private final ArrayDeque<AwaitingRelease> releaseOrder = new ArrayDeque<>();
+    private ScheduledFuture<?> releaseTimer;
+    private boolean warnedReleaseLimit;
     private int forwarding;
     private boolean parked;
     private boolean readingPaused;
@@ -148,7 +157,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         this.loop = channel.eventLoop();
         this.remote = BridgeContext.address(channel.remoteAddress());
         bridge.register(this);
-        connectTimer = loop.schedule(this::connectTimedOut, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        // The deadline runs from the accept, so the WebSocket upgrade (and TLS) count towards it.
+        Long acceptedAt = channel.attr(BridgeContext.ACCEPTED_AT).get();
+        long left = config.connectTimeout().toNanos() - (acceptedAt == null ? 0 : System.nanoTime() - acceptedAt);
+        connectTimer = loop.schedule(this::connectTimedOut, Math.max(0, left), TimeUnit.NANOSECONDS);
         if (!bridge.accepting()) {
             drain();
         }
@@ -156,7 +168,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
 
     private void connectTimedOut() {
         if (phase == Phase.AWAITING_CONNECT) {
-            close(CloseReason.TIMEOUT, "no CONNECT within " + config.connectTimeout().toMillis() + " ms");
+            String detail = "no CONNECT within " + config.connectTimeout().toMillis() + " ms of the accept";
+            bridge.refusedConnections.count(BridgeContext.host(channel.remoteAddress()), detail);
+            closeReason = CloseReason.TIMEOUT;
+            LOG.debug("Closing the connection from {}: {}", remote, detail);
+            ctx.close();
         }
     }
 
@@ -170,6 +186,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         phase = Phase.CLOSED;
         if (connectTimer != null) {
             connectTimer.cancel(false);
+        }
+        if (releaseTimer != null) {
+            releaseTimer.cancel(false);
         }
         waiting.clear();
         bridge.unregister(this);
@@ -193,6 +212,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             if (!readingPaused) {
                 close(CloseReason.TIMEOUT, "no packet within " + idleMillis + " ms (keep-alive × " + config.keepAliveFactor() + ")");
             }
+        } else if (event instanceof ProtocolLevelGuard.UnsupportedLevel level) {
+            if (phase == Phase.AWAITING_CONNECT) {
+                refuse(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, ConnectRefusal.UNSUPPORTED_PROTOCOL_VERSION,
+                        "protocol level " + level.level() + " (only 4, MQTT 3.1.1, is served)");
+            }
         } else if (event == WebSocketMqttAdapter.CLIENT_CLOSED) {
             if (closeReason == null) {
                 closeReason = CloseReason.CLIENT_DISCONNECTED;
@@ -211,7 +235,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         } else if (root instanceof ProtocolViolationException || root instanceof DecoderException || root instanceof SSLException) {
             close(CloseReason.PROTOCOL_VIOLATION, describe(root));
         } else {
-            LogContext.with(clientId, null, () -> LOG.warn("Unexpected error on the connection of client '{}' from {}", name(), remote, cause));
+            LogContext.with(clientId, null, () -> LOG.warn("Unexpected error on the connection of client '{}' from {}: {}", name(), remote,
+                    LogSafe.of(cause), LogSafe.throwable(cause)));
             close(CloseReason.PROTOCOL_VIOLATION, describe(root));
         }
     }
@@ -252,9 +277,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             LogContext.with(clientId, null, () -> {
                 switch (reason) {
                     case PROTOCOL_VIOLATION, FORWARDING_FAILED ->
-                            LOG.warn("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
-                    case TIMEOUT, TAKEN_OVER -> LOG.info("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
-                    default -> LOG.debug("Closing the connection of client '{}' from {}: {}", name(), remote, detail);
+                            LOG.warn("Closing the connection of client '{}' from {}: {}", name(), remote, LogSafe.of(detail));
+                    case TIMEOUT, TAKEN_OVER -> LOG.info("Closing the connection of client '{}' from {}: {}", name(), remote,
+                            LogSafe.of(detail));
+                    default -> LOG.debug("Closing the connection of client '{}' from {}: {}", name(), remote, LogSafe.of(detail));
                 }
             });
         }
@@ -269,9 +295,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         }
     }
 
+    /** The client id as it may be logged. */
     private String name() {
         String id = clientId;
-        return id == null ? "(not connected)" : id;
+        return id == null ? "(not connected)" : LogSafe.of(id);
     }
 
     ConnectedClient snapshot() {
@@ -314,7 +341,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                 case UNSUBSCRIBE -> unsubscribe((MqttUnsubscribeMessage) message);
                 case DISCONNECT -> close(CloseReason.CLIENT_DISCONNECTED, "the client sent DISCONNECT");
                 // The bridge never sends PUBLISH to clients, so acknowledgements from them are stray but harmless.
-                case PUBACK, PUBREC, PUBCOMP -> LOG.debug("Ignoring a stray {} from client '{}'", type, clientId);
+                case PUBACK, PUBREC, PUBCOMP -> LOG.debug("Ignoring a stray {} from client '{}'", type, name());
                 default -> close(CloseReason.PROTOCOL_VIOLATION, "a " + type + " packet, which only a server sends");
             }
         } finally {
@@ -387,7 +414,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         connectedSince = config.clock().instant();
         clientId = id;
         int keepAlive = header.keepAliveTimeSeconds();
-        idleMillis = keepAlive > 0 ? (long) Math.ceil(keepAlive * 1000.0 * config.keepAliveFactor()) : config.maxIdle().toMillis();
+        // MQTT 3.1.1 has no way to tell a client another keep-alive: one asking for more than maxKeepAlive is held to it.
+        long honoured = Math.min(keepAlive, config.maxKeepAlive().toSeconds());
+        long longest = (long) Math.ceil(config.maxKeepAlive().toSeconds() * 1000.0 * config.keepAliveFactor());
+        idleMillis = keepAlive > 0 ? (long) Math.ceil(honoured * 1000.0 * config.keepAliveFactor())
+                : Math.min(config.maxIdle().toMillis(), longest);
         ctx.pipeline().addBefore(ctx.name(), "keep-alive", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         MqttConnection previous = bridge.clients.put(id, this);
         if (previous != null && previous != this) {
@@ -400,8 +431,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                 new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent)));
         String accepted = id;
-        LogContext.with(accepted, null,
-                () -> LOG.debug("Client '{}' connected from {} over {} (keep-alive {} s)", accepted, remote, transport, keepAlive));
+        LogContext.with(accepted, null, () -> LOG.debug("Client '{}' connected from {} over {} (keep-alive {} s{})", name(), remote,
+                transport, keepAlive, honoured == keepAlive ? "" : ", honoured as " + honoured + " s"));
         bridge.listeners.connectionOpened(accepted, remote);
     }
 
@@ -409,7 +440,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         closeReason = CloseReason.PROTOCOL_VIOLATION;
         phase = Phase.CLOSED;
         LogContext.with(requestedClientId, null, () -> {
-            LOG.info("Refused the MQTT connection from {} ({}): {}", remote, reason.name().toLowerCase(Locale.ROOT), detail);
+            LOG.info("Refused the MQTT connection from {} ({}): {}", remote, reason.name().toLowerCase(Locale.ROOT), LogSafe.of(detail));
             bridge.listeners.connectRefused(remote, reason);
         });
         ctx.writeAndFlush(new MqttConnAckMessage(
@@ -437,9 +468,76 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                 MqttMessageIdVariableHeader.from(unsubscribe.variableHeader().messageId())));
     }
 
+    /** PUBREL: the QoS 2 flow is complete (an unknown id is answered too: the client may be finishing an older flow). */
     private void release(int packetId) {
         awaitingRelease.remove(packetId);
+        if (releaseOrder.size() > 2 * awaitingRelease.size() + 16) {
+            releaseOrder.removeIf(entry -> awaitingRelease.get(entry.packetId()) != entry);
+        }
         ctx.writeAndFlush(reply(MqttMessageType.PUBCOMP, packetId));
+    }
+
+    /**
+     * Remembers a QoS 2 packet id answered with PUBREC, so that a resent PUBLISH is answered again
+     * and not forwarded twice. The memory is bounded: an id whose PUBREL does not come within
+     * qos2ReleaseTimeout is forgotten, and beyond maxQos2AwaitingRelease the oldest is. Forgetting
+     * loses nothing: the message was forwarded before the PUBREC, a late PUBREL still gets its
+     * PUBCOMP, and only a resend (which MQTT forbids after PUBREC) would be forwarded again.
+     */
+    private void awaitRelease(int packetId) {
+        AwaitingRelease entry = new AwaitingRelease(packetId, System.nanoTime() + config.qos2ReleaseTimeout().toNanos());
+        awaitingRelease.put(packetId, entry);
+        releaseOrder.addLast(entry);
+        if (awaitingRelease.size() > config.maxQos2AwaitingRelease()) {
+            forgetOldestAwaitingRelease();
+            if (!warnedReleaseLimit) {
+                warnedReleaseLimit = true;
+                LogContext.with(clientId, null, () -> LOG.info("Client '{}' from {} has more than {} QoS 2 messages without PUBREL;"
+                        + " forgetting the oldest packet ids", name(), remote, config.maxQos2AwaitingRelease()));
+            }
+        }
+        if (releaseTimer == null) {
+            releaseTimer = loop.schedule(this::forgetExpiredReleases, config.qos2ReleaseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void forgetOldestAwaitingRelease() {
+        AwaitingRelease oldest;
+        while ((oldest = releaseOrder.pollFirst()) != null) {
+            if (awaitingRelease.get(oldest.packetId()) == oldest) {
+                awaitingRelease.remove(oldest.packetId());
+                return;
+            }
+        }
+    }
+
+    private void forgetExpiredReleases() {
+        releaseTimer = null;
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        long now = System.nanoTime();
+        int forgotten = 0;
+        AwaitingRelease head;
+        while ((head = releaseOrder.peekFirst()) != null) {
+            if (awaitingRelease.get(head.packetId()) != head) {
+                releaseOrder.pollFirst(); // released, or replaced by a newer flow with the same id
+            } else if (head.deadline() - now <= 0) {
+                releaseOrder.pollFirst();
+                awaitingRelease.remove(head.packetId());
+                forgotten++;
+            } else {
+                break;
+            }
+        }
+        if (forgotten > 0) {
+            int count = forgotten;
+            LogContext.with(clientId, null, () -> LOG.info("Client '{}' from {} sent no PUBREL within {} ms for {} QoS 2 message(s);"
+                    + " forgot their packet ids", name(), remote, config.qos2ReleaseTimeout().toMillis(), count));
+        }
+        if (head != null) {
+            releaseTimer = loop.schedule(this::forgetExpiredReleases, Math.max(0, head.deadline() - now), TimeUnit.NANOSECONDS);
+        }
     }
 
     // ---------------------------------------------------------------- PUBLISH
@@ -455,9 +553,22 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             close(CloseReason.PROTOCOL_VIOLATION, "a PUBLISH without a topic");
             return;
         }
+        ByteBuf content = message.payload();
+        int fingerprint = 0;
         if (qos != MqttQoS.AT_MOST_ONCE) {
-            if (unacknowledged.containsKey(packetId)) {
-                LOG.debug("Client '{}' resent packet {} while it is in flight; not forwarding it twice", clientId, packetId);
+            fingerprint = 31 * topic.hashCode() + ByteBufUtil.hashCode(content);
+            Pending inFlight = unacknowledged.get(packetId);
+            if (inFlight != null) {
+                if (inFlight.fingerprint == fingerprint && inFlight.payloadBytes == content.readableBytes()
+                        && inFlight.topic.equals(topic)) {
+                    // A resend of the message in flight: it is forwarded once and its one acknowledgement answers both.
+                    LOG.debug("Client '{}' sent packet {} again while it is in flight; forwarding it once", name(), packetId);
+                    return;
+                }
+                // MQTT 3.1.1 §2.3.1: a new PUBLISH needs a packet id not in use. Acknowledging either message now would
+                // acknowledge the other in the client's eyes, so neither is: the client sends both again after reconnecting.
+                close(CloseReason.PROTOCOL_VIOLATION, "packet id " + packetId + " reused for another message while the first"
+                        + " is unacknowledged (MQTT 3.1.1 §2.3.1); closing without acknowledging either, so both are sent again");
                 return;
             }
             if (qos == MqttQoS.EXACTLY_ONCE && awaitingRelease.containsKey(packetId)) {
@@ -469,9 +580,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         lastEventAt = now;
         events++;
         bridge.listeners.eventReceived(clientId, topic);
-        ByteBuf content = message.payload();
         int size = content.readableBytes();
         Pending pending = new Pending(packetId, qos, topic, size, System.nanoTime());
+        pending.fingerprint = fingerprint;
         if (qos != MqttQoS.AT_MOST_ONCE) {
             ackOrder.addLast(pending);
             unacknowledged.put(packetId, pending);
@@ -497,7 +608,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             return;
         } catch (RuntimeException e) {
             // The dead letter below is the one WARN line for this message; the stack trace is for debugging.
-            LOG.debug("Mapping a payload on topic '{}' failed unexpectedly", topic, e);
+            LOG.debug("Mapping a payload on topic '{}' failed unexpectedly: {}", LogSafe.of(topic), LogSafe.of(e));
             deadLetter(pending, DeadLetter.Reason.INVALID_EVENT, "the payload could not be mapped (" + e.getClass().getName() + ")");
             return;
         }
@@ -674,7 +785,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                         new MqttFixedHeader(MqttMessageType.PUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                         MqttMessageIdVariableHeader.from(head.packetId)));
             } else {
-                awaitingRelease.put(head.packetId, RELEASE_PENDING);
+                awaitRelease(head.packetId);
                 ctx.write(reply(MqttMessageType.PUBREC, head.packetId));
             }
             wrote = true;

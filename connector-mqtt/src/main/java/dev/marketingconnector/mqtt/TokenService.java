@@ -22,8 +22,9 @@ import java.util.UUID;
 
 /**
  * Issues and verifies the bearer tokens: HS256-signed JWTs with issuer, audience, subject (the
- * OAuth client id) and expiry. Signed rather than stored, so any replica sharing the key verifies
- * any token.
+ * OAuth client id), issue time and expiry. Signed rather than stored, so any replica sharing the
+ * key verifies any token. A token is refused when its issue time lies more than the clock skew in
+ * the future or its lifetime exceeds the configured TTL.
  */
 final class TokenService {
 
@@ -41,8 +42,13 @@ final class TokenService {
     private final String issuer;
     private final String audience;
     private final Clock clock;
+    private final Duration clockSkew;
 
     TokenService(byte[] key, Duration ttl, String issuer, String audience, Clock clock) {
+        this(key, ttl, issuer, audience, clock, BridgeConfig.DEFAULT_TOKEN_CLOCK_SKEW);
+    }
+
+    TokenService(byte[] key, Duration ttl, String issuer, String audience, Clock clock, Duration clockSkew) {
         try {
             this.signer = new MACSigner(key);
             this.verifier = new MACVerifier(key);
@@ -53,6 +59,7 @@ final class TokenService {
         this.issuer = issuer;
         this.audience = audience;
         this.clock = clock;
+        this.clockSkew = clockSkew;
     }
 
     static TokenService create(BridgeConfig config) {
@@ -63,7 +70,7 @@ final class TokenService {
                     new SecureRandom().nextBytes(generated);
                     return generated;
                 });
-        return new TokenService(key, config.tokenTtl(), config.issuer(), config.audience(), config.clock());
+        return new TokenService(key, config.tokenTtl(), config.issuer(), config.audience(), config.clock(), config.tokenClockSkew());
     }
 
     Issued issue(String subject) {
@@ -100,10 +107,17 @@ final class TokenService {
                 return Verdict.INVALID;
             }
             Date expiry = claims.getExpirationTime();
-            if (expiry == null) {
+            Date issued = claims.getIssueTime();
+            if (expiry == null || issued == null) {
                 return Verdict.INVALID;
             }
             Instant now = clock.instant();
+            // This bridge never issues such tokens: one issued in the future, or living longer than
+            // tokenTtl, can only come from someone holding the key.
+            if (issued.toInstant().isAfter(now.plus(clockSkew))
+                    || Duration.between(issued.toInstant(), expiry.toInstant()).compareTo(ttl) > 0) {
+                return Verdict.INVALID;
+            }
             Date notBefore = claims.getNotBeforeTime();
             if (notBefore != null && now.isBefore(notBefore.toInstant())) {
                 return Verdict.INVALID;

@@ -66,7 +66,7 @@ class NoSecretsInLogsTest {
 
         String log = captured.toString(StandardCharsets.UTF_8);
         assertThat(log)
-                .contains("Token request from")
+                .contains("refused token requests from 127.0.0.1")
                 .contains("Refused the WebSocket upgrade")
                 .contains("Client 'log-check' connected")
                 .contains("Dead-lettered a message from client 'log-check'")

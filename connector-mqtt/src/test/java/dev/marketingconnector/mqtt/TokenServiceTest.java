@@ -66,6 +66,24 @@ class TokenServiceTest {
     }
 
     @Test
+    void refusesATokenIssuedInTheFutureBeyondTheClockSkew() {
+        MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofSeconds(61)));
+        MutableClock slightlyAhead = new MutableClock(clock.instant().plus(Duration.ofSeconds(59)));
+
+        assertThat(tokens.verify(new TokenService(KEY, Duration.ofHours(1), "iss", "aud", ahead).issue("c").token().reveal()))
+                .isEqualTo(TokenService.Verdict.INVALID);
+        assertThat(tokens.verify(new TokenService(KEY, Duration.ofHours(1), "iss", "aud", slightlyAhead).issue("c").token().reveal()))
+                .isEqualTo(TokenService.Verdict.VALID);
+    }
+
+    @Test
+    void refusesATokenLivingLongerThanThisBridgeIssues() {
+        TokenService longLived = new TokenService(KEY, Duration.ofDays(365), "iss", "aud", clock);
+
+        assertThat(tokens.verify(longLived.issue("client").token().reveal())).isEqualTo(TokenService.Verdict.INVALID);
+    }
+
+    @Test
     void anIssuedTokenDoesNotShowInToString() {
         TokenService.Issued issued = tokens.issue("client");
 

@@ -95,6 +95,23 @@ class WebSocketAuthTest {
     }
 
     @Test
+    void refusesTokensThisBridgeNeverIssuesEvenWithTheRightKey() throws Exception {
+        try (TestBridge bridge = start(false)) {
+            byte[] key = TestBridge.SIGNING_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            MutableClock future = new MutableClock(clock.instant().plus(Duration.ofMinutes(5)));
+            String fromTheFuture = new TokenService(key, Duration.ofHours(1), BridgeConfig.DEFAULT_ISSUER,
+                    BridgeConfig.DEFAULT_AUDIENCE, future).issue(TestBridge.CLIENT_ID).token().reveal();
+            String forAYear = new TokenService(key, Duration.ofDays(365), BridgeConfig.DEFAULT_ISSUER,
+                    BridgeConfig.DEFAULT_AUDIENCE, clock).issue(TestBridge.CLIENT_ID).token().reveal();
+
+            assertThat(upgradeStatus(bridge.port(), fromTheFuture)).isEqualTo(401);
+            assertThat(upgradeStatus(bridge.port(), forAYear)).isEqualTo(401);
+            assertThat(upgradeStatus(bridge.port(), bridge.token())).isEqualTo(101);
+            assertThat(refusals).containsOnly(ConnectRefusal.BAD_TOKEN);
+        }
+    }
+
+    @Test
     void refusesAnExpiredTokenWith401() throws Exception {
         try (TestBridge bridge = start(false)) {
             String token = bridge.token();
