@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Everything a command needs, checked at once: the seven core settings plus the runnable's own
@@ -60,11 +63,14 @@ final class ConnectorSetup {
     /** Trust store and client certificate for the Kyma registry and events (the 1.x gateway wants a client certificate). */
     final Optional<TlsConfig> kymaTls;
     final ServiceCatalog catalog;
+    /** The event endpoint's limits that were set (MAX_CONNECTIONS, …), each already checked. */
+    final List<Consumer<BridgeConfig.Builder>> bridgeLimits;
+    final OptionalInt statusMaxClients;
     private Operations operations;
 
     private ConnectorSetup(ConnectorConfiguration configuration, Optional<URI> registryUrl, EventsFormat eventsFormat, URI eventsUrl,
             int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl, StatusEndpoint statusEndpoint,
-            Optional<TlsConfig> kymaTls) {
+            Optional<TlsConfig> kymaTls, List<Consumer<BridgeConfig.Builder>> bridgeLimits, OptionalInt statusMaxClients) {
         this.configuration = configuration;
         this.registryUrl = registryUrl;
         this.eventsFormat = eventsFormat;
@@ -75,6 +81,8 @@ final class ConnectorSetup {
         this.asyncApiUrl = asyncApiUrl;
         this.statusEndpoint = statusEndpoint;
         this.kymaTls = kymaTls;
+        this.bridgeLimits = List.copyOf(bridgeLimits);
+        this.statusMaxClients = statusMaxClients;
         this.catalog = ServiceCatalog.marketing();
     }
 
@@ -147,11 +155,76 @@ final class ConnectorSetup {
 
         Optional<TlsConfig> kymaTls = kymaTls(settings, problems);
 
+        if (configuration != null) {
+            BridgeConfig.clientSecretWeakness(configuration.oauthClientSecret()).ifPresent(weakness ->
+                    problems.add(new ConfigurationProblem(ConnectorConfiguration.OAUTH_CLIENT_SECRET, weakness)));
+        }
+        List<Consumer<BridgeConfig.Builder>> limits = bridgeLimits(settings, problems);
+        OptionalInt statusMaxClients = OptionalInt.empty();
+        Optional<Integer> shown = settings.integer(Settings.STATUS_MAX_CLIENTS, problems);
+        if (shown.isPresent()) {
+            if (shown.get() < 0) {
+                problems.add(new ConfigurationProblem(Settings.STATUS_MAX_CLIENTS, "must be 0 or more, got " + shown.get()));
+            } else {
+                statusMaxClients = OptionalInt.of(shown.get());
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
         return new ConnectorSetup(configuration, registryUrl, format, eventsUrl, httpPort, tcpPort, signingKey, asyncApiUrl,
-                statusEndpoint, kymaTls);
+                statusEndpoint, kymaTls, limits, statusMaxClients);
+    }
+
+    /** The endpoint's limits that are set, each checked by BridgeConfig's own setter; problems name the setting. */
+    private static List<Consumer<BridgeConfig.Builder>> bridgeLimits(Settings settings, List<ConfigurationProblem> problems) {
+        List<Consumer<BridgeConfig.Builder>> limits = new ArrayList<>();
+        limit(Settings.MAX_CONNECTIONS, settings.integer(Settings.MAX_CONNECTIONS, problems), BridgeConfig.Builder::maxConnections,
+                problems, limits);
+        limit(Settings.MAX_CONNECTIONS_PER_ADDRESS, settings.integer(Settings.MAX_CONNECTIONS_PER_ADDRESS, problems),
+                BridgeConfig.Builder::maxConnectionsPerAddress, problems, limits);
+        limit(Settings.HTTP_REQUEST_TIMEOUT, settings.duration(Settings.HTTP_REQUEST_TIMEOUT, problems),
+                BridgeConfig.Builder::httpRequestTimeout, problems, limits);
+        limit(Settings.MAX_PIPELINED_REQUESTS, settings.integer(Settings.MAX_PIPELINED_REQUESTS, problems),
+                BridgeConfig.Builder::maxPipelinedRequests, problems, limits);
+        limit(Settings.MQTT_CONNECT_TIMEOUT, settings.duration(Settings.MQTT_CONNECT_TIMEOUT, problems),
+                BridgeConfig.Builder::connectTimeout, problems, limits);
+        limit(Settings.MQTT_MAX_KEEP_ALIVE, settings.duration(Settings.MQTT_MAX_KEEP_ALIVE, problems),
+                BridgeConfig.Builder::maxKeepAlive, problems, limits);
+        limit(Settings.MQTT_QOS2_RELEASE_TIMEOUT, settings.duration(Settings.MQTT_QOS2_RELEASE_TIMEOUT, problems),
+                BridgeConfig.Builder::qos2ReleaseTimeout, problems, limits);
+        limit(Settings.MQTT_MAX_QOS2_AWAITING_RELEASE, settings.integer(Settings.MQTT_MAX_QOS2_AWAITING_RELEASE, problems),
+                BridgeConfig.Builder::maxQos2AwaitingRelease, problems, limits);
+        limit(Settings.FAILURE_LOG_INTERVAL, settings.duration(Settings.FAILURE_LOG_INTERVAL, problems),
+                BridgeConfig.Builder::failureLogInterval, problems, limits);
+        limit(Settings.TRUSTED_PROXY_HOPS, settings.integer(Settings.TRUSTED_PROXY_HOPS, problems),
+                BridgeConfig.Builder::trustedProxyHops, problems, limits);
+        Optional<Integer> failures = settings.integer(Settings.TOKEN_MAX_FAILURES, problems);
+        Optional<java.time.Duration> window = settings.duration(Settings.TOKEN_FAILURE_WINDOW, problems);
+        List<Consumer<BridgeConfig.Builder>> checked = new ArrayList<>();
+        limit(Settings.TOKEN_MAX_FAILURES, failures, (b, n) -> b.tokenThrottle(n, BridgeConfig.DEFAULT_TOKEN_FAILURE_WINDOW),
+                problems, checked);
+        limit(Settings.TOKEN_FAILURE_WINDOW, window, (b, w) -> b.tokenThrottle(BridgeConfig.DEFAULT_TOKEN_MAX_FAILURES, w),
+                problems, checked);
+        if (!checked.isEmpty() && checked.size() == failures.stream().count() + window.stream().count()) {
+            int n = failures.orElse(BridgeConfig.DEFAULT_TOKEN_MAX_FAILURES);
+            java.time.Duration w = window.orElse(BridgeConfig.DEFAULT_TOKEN_FAILURE_WINDOW);
+            limits.add(builder -> builder.tokenThrottle(n, w));
+        }
+        return limits;
+    }
+
+    private static <T> void limit(String name, Optional<T> value, BiConsumer<BridgeConfig.Builder, T> setter,
+            List<ConfigurationProblem> problems, List<Consumer<BridgeConfig.Builder>> limits) {
+        value.ifPresent(v -> {
+            try {
+                setter.accept(BridgeConfig.builder(), v);
+                limits.add(builder -> setter.accept(builder, v));
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigurationProblem(name, e.getMessage()));
+            }
+        });
     }
 
     /** PKCS #12 stores for the connections to Kyma, checked by loading them; problems name the setting, never the password. */
@@ -248,7 +321,9 @@ final class ConnectorSetup {
     /** Metrics and status for this process, made on first use (the `register` command never needs them). */
     synchronized Operations operations() {
         if (operations == null) {
-            operations = Operations.builder()
+            Operations.Builder builder = Operations.builder();
+            statusMaxClients.ifPresent(builder::clientsShown);
+            operations = builder
                     .statusEndpoint(statusEndpoint)
                     .sapEndpoints(configuration.mqttHost(), configuration.tokenEndpoint().toString())
                     .build();
@@ -269,6 +344,7 @@ final class ConnectorSetup {
                 .publisher(publisher);
         mqttTcpPort.ifPresent(builder::tcpPort);
         tokenSigningKey.ifPresent(builder::tokenSigningKey);
+        bridgeLimits.forEach(limit -> limit.accept(builder));
         return builder;
     }
 }

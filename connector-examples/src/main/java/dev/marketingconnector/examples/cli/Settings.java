@@ -34,6 +34,20 @@ final class Settings {
     static final String KYMA_KEY_STORE_PASSWORD = "KYMA_KEY_STORE_PASSWORD";
     static final String LOG_LEVEL = "LOG_LEVEL";
     static final String LOG_FORMAT = "LOG_FORMAT";
+    // Limits of the event endpoint against hostile and careless clients (BridgeConfig's DEFAULT_* when unset).
+    static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
+    static final String MAX_CONNECTIONS_PER_ADDRESS = "MAX_CONNECTIONS_PER_ADDRESS";
+    static final String HTTP_REQUEST_TIMEOUT = "HTTP_REQUEST_TIMEOUT";
+    static final String MAX_PIPELINED_REQUESTS = "MAX_PIPELINED_REQUESTS";
+    static final String MQTT_CONNECT_TIMEOUT = "MQTT_CONNECT_TIMEOUT";
+    static final String MQTT_MAX_KEEP_ALIVE = "MQTT_MAX_KEEP_ALIVE";
+    static final String MQTT_QOS2_RELEASE_TIMEOUT = "MQTT_QOS2_RELEASE_TIMEOUT";
+    static final String MQTT_MAX_QOS2_AWAITING_RELEASE = "MQTT_MAX_QOS2_AWAITING_RELEASE";
+    static final String TOKEN_MAX_FAILURES = "TOKEN_MAX_FAILURES";
+    static final String TOKEN_FAILURE_WINDOW = "TOKEN_FAILURE_WINDOW";
+    static final String FAILURE_LOG_INTERVAL = "FAILURE_LOG_INTERVAL";
+    static final String TRUSTED_PROXY_HOPS = "TRUSTED_PROXY_HOPS";
+    static final String STATUS_MAX_CLIENTS = "STATUS_MAX_CLIENTS";
 
     static final int DEFAULT_HTTP_PORT = 8080;
 
@@ -109,6 +123,34 @@ final class Settings {
             return Optional.of(port);
         } catch (NumberFormatException e) {
             problems.add(new ConfigurationProblem(name, "'" + raw.get() + "' is not a number"));
+            return Optional.empty();
+        }
+    }
+
+    /** A whole-number setting, checked; problems are added to the list. */
+    Optional<Integer> integer(String name, List<ConfigurationProblem> problems) {
+        Optional<String> raw = get(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Integer.parseInt(raw.get()));
+        } catch (NumberFormatException e) {
+            problems.add(new ConfigurationProblem(name, "'" + raw.get() + "' is not a whole number"));
+            return Optional.empty();
+        }
+    }
+
+    /** A duration setting ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601), checked; problems are added to the list. */
+    Optional<java.time.Duration> duration(String name, List<ConfigurationProblem> problems) {
+        Optional<String> raw = get(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RunCommand.parseDuration(raw.get()));
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigurationProblem(name, e.getMessage()));
             return Optional.empty();
         }
     }

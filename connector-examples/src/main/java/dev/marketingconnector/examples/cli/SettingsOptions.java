@@ -63,6 +63,58 @@ final class SettingsOptions {
             description = "URL of /asyncapi.json as Kyma reaches it, for current Kyma's Events entry (ASYNCAPI_URL).")
     String asyncApiUrl;
 
+    @Option(names = "--max-connections", paramLabel = "<n>",
+            description = "Open connections on all ports together (MAX_CONNECTIONS, default 4096).")
+    String maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "<n>",
+            description = "Open connections from one source address (MAX_CONNECTIONS_PER_ADDRESS, default 2048).")
+    String maxConnectionsPerAddress;
+
+    @Option(names = "--http-request-timeout", paramLabel = "<duration>",
+            description = "Deadline for one HTTP request, head and body (HTTP_REQUEST_TIMEOUT, default 10s).")
+    String httpRequestTimeout;
+
+    @Option(names = "--max-pipelined-requests", paramLabel = "<n>",
+            description = "Requests a connection may send ahead of unread answers before it is closed (MAX_PIPELINED_REQUESTS, default 16).")
+    String maxPipelinedRequests;
+
+    @Option(names = "--mqtt-connect-timeout", paramLabel = "<duration>",
+            description = "Deadline from the accept until CONNECT, WebSocket upgrade included (MQTT_CONNECT_TIMEOUT, default 10s).")
+    String mqttConnectTimeout;
+
+    @Option(names = "--mqtt-max-keep-alive", paramLabel = "<duration>",
+            description = "Longest MQTT keep-alive honoured (MQTT_MAX_KEEP_ALIVE, default 10m).")
+    String mqttMaxKeepAlive;
+
+    @Option(names = "--mqtt-qos2-release-timeout", paramLabel = "<duration>",
+            description = "How long a QoS 2 packet id waits for its PUBREL (MQTT_QOS2_RELEASE_TIMEOUT, default 1m).")
+    String mqttQos2ReleaseTimeout;
+
+    @Option(names = "--mqtt-max-qos2-awaiting-release", paramLabel = "<n>",
+            description = "QoS 2 packet ids awaiting PUBREL per connection (MQTT_MAX_QOS2_AWAITING_RELEASE, default 1024).")
+    String mqttMaxQos2AwaitingRelease;
+
+    @Option(names = "--token-max-failures", paramLabel = "<n>",
+            description = "Failed token requests per address and window before 429 (TOKEN_MAX_FAILURES, default 10).")
+    String tokenMaxFailures;
+
+    @Option(names = "--token-failure-window", paramLabel = "<duration>",
+            description = "The window of TOKEN_MAX_FAILURES (TOKEN_FAILURE_WINDOW, default 1m).")
+    String tokenFailureWindow;
+
+    @Option(names = "--failure-log-interval", paramLabel = "<duration>",
+            description = "Refused token requests and connections: one log line per address and interval (FAILURE_LOG_INTERVAL, default 1m).")
+    String failureLogInterval;
+
+    @Option(names = "--trusted-proxy-hops", paramLabel = "<n>",
+            description = "Proxies in front that append to X-Forwarded-For; 0 uses the TCP peer (TRUSTED_PROXY_HOPS, default 0).")
+    String trustedProxyHops;
+
+    @Option(names = "--status-max-clients", paramLabel = "<n>",
+            description = "MQTT clients listed on /status; the rest are counted (STATUS_MAX_CLIENTS, default 100).")
+    String statusMaxClients;
+
     Settings resolve(Map<String, String> environment) {
         Map<String, String> flags = new HashMap<>();
         flags.put(ConnectorConfiguration.SYSTEM_URL, systemUrl);
@@ -79,6 +131,19 @@ final class SettingsOptions {
         flags.put(Settings.MQTT_TCP_PORT, mqttTcpPort);
         flags.put(Settings.ASYNCAPI_URL, asyncApiUrl);
         flags.put(Settings.STATUS_PORT, statusPort);
+        flags.put(Settings.MAX_CONNECTIONS, maxConnections);
+        flags.put(Settings.MAX_CONNECTIONS_PER_ADDRESS, maxConnectionsPerAddress);
+        flags.put(Settings.HTTP_REQUEST_TIMEOUT, httpRequestTimeout);
+        flags.put(Settings.MAX_PIPELINED_REQUESTS, maxPipelinedRequests);
+        flags.put(Settings.MQTT_CONNECT_TIMEOUT, mqttConnectTimeout);
+        flags.put(Settings.MQTT_MAX_KEEP_ALIVE, mqttMaxKeepAlive);
+        flags.put(Settings.MQTT_QOS2_RELEASE_TIMEOUT, mqttQos2ReleaseTimeout);
+        flags.put(Settings.MQTT_MAX_QOS2_AWAITING_RELEASE, mqttMaxQos2AwaitingRelease);
+        flags.put(Settings.TOKEN_MAX_FAILURES, tokenMaxFailures);
+        flags.put(Settings.TOKEN_FAILURE_WINDOW, tokenFailureWindow);
+        flags.put(Settings.FAILURE_LOG_INTERVAL, failureLogInterval);
+        flags.put(Settings.TRUSTED_PROXY_HOPS, trustedProxyHops);
+        flags.put(Settings.STATUS_MAX_CLIENTS, statusMaxClients);
         return Settings.resolve(flags, environment, Optional.ofNullable(configFile));
     }
 }

@@ -56,6 +56,8 @@ final class Hints {
             case UNSUPPORTED_PROTOCOL_VERSION -> "the client does not speak MQTT 3.1.1: check the arrangement's MQTT settings";
             case IDENTIFIER_REJECTED -> "an empty (with a persistent session) or over-long MQTT client id";
             case SHUTTING_DOWN -> "this replica was shutting down; the client reconnects to another one";
+            case CONNECTION_LIMIT -> "a connection over MAX_CONNECTIONS or MAX_CONNECTIONS_PER_ADDRESS was closed at once: if SAP is"
+                    + " affected, look for another client holding connections, or raise the limits";
         };
     }
 

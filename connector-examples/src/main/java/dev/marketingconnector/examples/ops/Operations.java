@@ -42,6 +42,8 @@ public final class Operations implements AutoCloseable {
     public static final Duration DEFAULT_SILENCE_THRESHOLD = Duration.ofHours(2);
     /** Dead letters shown on the status page. */
     public static final int DEFAULT_DEAD_LETTERS_SHOWN = 20;
+    /** MQTT clients listed on the status page (the longest connected first); the rest are counted. */
+    public static final int DEFAULT_CLIENTS_SHOWN = 100;
     public static final String DEFAULT_MQTT_HOST = "mqtt.<cluster domain>";
     public static final String DEFAULT_TOKEN_ENDPOINT = "https://auth.<cluster domain>/oauth/token";
     static final String NOTE_ELSEWHERE = "registration does not run in this process: with `bridge` it runs in the `register` CronJob"
@@ -54,6 +56,7 @@ public final class Operations implements AutoCloseable {
     private final StatusEndpoint statusEndpoint;
     private final Duration silenceThreshold;
     private final int deadLettersShown;
+    private final int clientsShown;
     private final String mqttHost;
     private final String tokenEndpoint;
     private final PrometheusMeterRegistry meterRegistry;
@@ -71,6 +74,7 @@ public final class Operations implements AutoCloseable {
         statusEndpoint = b.statusEndpoint;
         silenceThreshold = b.silenceThreshold;
         deadLettersShown = b.deadLettersShown;
+        clientsShown = b.clientsShown;
         mqttHost = b.mqttHost;
         tokenEndpoint = b.tokenEndpoint;
         meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -157,16 +161,18 @@ public final class Operations implements AutoCloseable {
         MqttBridge running = bridge.get();
         TrackedPublisher tracked = publisher.get();
         Instant now = clock.instant();
-        List<ConnectedClient> clients = running == null ? List.of()
-                : running.connectedClients().stream()
-                        .sorted(Comparator.comparing(ConnectedClient::connectedSince))
-                        .toList();
-        StatusReport.Sap sap = new StatusReport.Sap(!clients.isEmpty(), tracker.lastConnectedAt(), tracker.lastDisconnectedAt(),
+        List<ConnectedClient> connected = running == null ? List.of() : running.connectedClients();
+        List<ConnectedClient> clients = connected.stream()
+                .sorted(Comparator.comparing(ConnectedClient::connectedSince))
+                .limit(clientsShown)
+                .toList();
+        int clientsNotShown = connected.size() - clients.size();
+        StatusReport.Sap sap = new StatusReport.Sap(!connected.isEmpty(), tracker.lastConnectedAt(), tracker.lastDisconnectedAt(),
                 tracker.lastEventAt(), tracker.refusals(),
                 tracker.lastRefusal().map(r -> new StatusReport.Refusal(r.time(), Names.refusal(r.reason()), r.remoteAddress(),
                         Hints.refusal(r.reason()))),
                 tracker.tokenRequests(), tracker.lastTokenRefusal(),
-                Hints.sap(now, tracker, !clients.isEmpty(), silenceThreshold, mqttHost, tokenEndpoint));
+                Hints.sap(now, tracker, !connected.isEmpty(), silenceThreshold, mqttHost, tokenEndpoint));
         StatusReport.Publisher publisherStatus = tracked == null
                 ? new StatusReport.Publisher("unknown", Optional.empty(), Optional.empty(), Optional.empty())
                 : new StatusReport.Publisher(Names.circuit(tracked.circuitState()), tracked.lastError(), tracked.lastSuccessAt(),
@@ -180,7 +186,7 @@ public final class Operations implements AutoCloseable {
         boolean here = registrationRunsHere;
         StatusReport.Registration registration = new StatusReport.Registration(here,
                 lastRun.isPresent() ? "" : here ? NOTE_NOT_YET : NOTE_ELSEWHERE, lastRun);
-        return new StatusReport(version, now, tracker.startedAt(), running != null && running.isReady(), sap, clients,
+        return new StatusReport(version, now, tracker.startedAt(), running != null && running.isReady(), sap, clients, clientsNotShown,
                 tracker.events(running == null ? 0 : running.inFlight()), publisherStatus, deadLetters, registration);
     }
 
@@ -208,6 +214,7 @@ public final class Operations implements AutoCloseable {
         private StatusEndpoint statusEndpoint = StatusEndpoint.ON_HTTP_PORT;
         private Duration silenceThreshold = DEFAULT_SILENCE_THRESHOLD;
         private int deadLettersShown = DEFAULT_DEAD_LETTERS_SHOWN;
+        private int clientsShown = DEFAULT_CLIENTS_SHOWN;
         private String mqttHost = DEFAULT_MQTT_HOST;
         private String tokenEndpoint = DEFAULT_TOKEN_ENDPOINT;
         private boolean jvmMetrics = true;
@@ -257,6 +264,15 @@ public final class Operations implements AutoCloseable {
         }
 
         /** Where SAP should connect and fetch tokens, named in the status page's hints. */
+        /** MQTT clients listed on the status page, the longest connected first; the others are only counted (0 lists none). */
+        public Builder clientsShown(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("clientsShown must be >= 0, got " + count);
+            }
+            this.clientsShown = count;
+            return this;
+        }
+
         public Builder sapEndpoints(String mqttHost, String tokenEndpoint) {
             Objects.requireNonNull(mqttHost, "mqttHost");
             Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");

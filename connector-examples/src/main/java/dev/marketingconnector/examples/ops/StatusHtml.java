@@ -55,9 +55,9 @@ final class StatusHtml {
                 .append(esc(refusal.reason())).append("</code>: ").append(esc(refusal.hint())).append("</p>"));
 
         h.append("<h2>Connected MQTT clients</h2>");
-        if (r.clients().isEmpty()) {
+        if (r.clients().isEmpty() && r.clientsNotShown() == 0) {
             h.append("<p class=\"none\">none</p>");
-        } else {
+        } else if (!r.clients().isEmpty()) {
             h.append("<table><tr><th>client id</th><th>remote address</th><th>transport</th><th>connected since</th>")
                     .append("<th>last event</th><th>events</th><th>failures</th></tr>");
             for (ConnectedClient c : r.clients()) {
@@ -67,6 +67,9 @@ final class StatusHtml {
                         .append("</td><td class=\"n\">").append(c.failures()).append("</td></tr>");
             }
             h.append("</table>");
+        }
+        if (r.clientsNotShown() > 0) {
+            h.append("<p class=\"none\">and ").append(r.clientsNotShown()).append(" more not listed (STATUS_MAX_CLIENTS)</p>");
         }
 
         StatusReport.Events e = r.events();

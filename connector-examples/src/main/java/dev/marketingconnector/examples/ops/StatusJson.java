@@ -56,6 +56,7 @@ final class StatusJson {
         counts(sapNode.putObject("tokenRequests"), sap.tokenRequests());
         time(sapNode, "lastTokenRefusal", sap.lastTokenRefusal());
 
+        root.put("clientsNotShown", report.clientsNotShown());
         ArrayNode clients = root.putArray("clients");
         for (ConnectedClient client : report.clients()) {
             ObjectNode node = clients.addObject();

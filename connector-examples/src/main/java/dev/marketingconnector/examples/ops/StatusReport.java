@@ -28,14 +28,15 @@ import java.util.Optional;
  * @param startedAt    when this process started serving
  * @param ready        what {@code /readyz} answers
  * @param sap          the SAP system's side: connections, refusals, token requests, a hint when silent
- * @param clients      the MQTT clients connected now
+ * @param clients      the MQTT clients connected now, the longest connected first, at most the configured number
+ * @param clientsNotShown connected clients beyond those listed
  * @param events       counts since start
  * @param publisher    the Kyma event publisher's circuit and last error
  * @param deadLetters  the most recent dead letters, newest first
  * @param registration the last registration run in this process, or where registration runs instead
  */
 public record StatusReport(String version, Instant now, Instant startedAt, boolean ready, Sap sap, List<ConnectedClient> clients,
-        Events events, Publisher publisher, List<DeadLetter> deadLetters, Registration registration) {
+        int clientsNotShown, Events events, Publisher publisher, List<DeadLetter> deadLetters, Registration registration) {
 
     public StatusReport {
         Objects.requireNonNull(version, "version");
@@ -43,6 +44,9 @@ public record StatusReport(String version, Instant now, Instant startedAt, boole
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(sap, "sap");
         clients = List.copyOf(clients);
+        if (clientsNotShown < 0) {
+            throw new IllegalArgumentException("clientsNotShown must be >= 0, got " + clientsNotShown);
+        }
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(publisher, "publisher");
         deadLetters = List.copyOf(deadLetters);
