@@ -5,7 +5,8 @@ package dev.marketingconnector.mqtt;
  * quoting them) safe to log in either log format: control characters, line and paragraph
  * separators, bidirectional overrides and backslashes are escaped ({@code \n}, {@code \r},
  * {@code \t}, {@code \\}, {@code \\u202e}), so a value can never start a new line or disguise
- * itself, and a long value is cut to {@value #MAX_CHARS} characters plus {@code …(N more)}.
+ * itself, and a long value is cut to {@value #MAX_CHARS} characters plus {@code ...(N more)} (ASCII,
+ * so it reads the same whatever the console's encoding).
  */
 final class LogSafe {
 
@@ -47,7 +48,7 @@ final class LogSafe {
             }
         }
         if (keep < length) {
-            out.append("…(").append(length - keep).append(" more)");
+            out.append("...(").append(length - keep).append(" more)");
         }
         return out.toString();
     }

@@ -56,6 +56,6 @@ class LogForgingTest {
                 || line.startsWith("FORGED") || line.startsWith("\u001b"));
         assertThat(log).doesNotContain("\u001b");
         assertThat(lines).filteredOn(line -> line.contains("tttt")).isNotEmpty()
-                .allSatisfy(line -> assertThat(line).contains("…(").hasSizeLessThan(2_000));
+                .allSatisfy(line -> assertThat(line).contains("...(").hasSizeLessThan(2_000));
     }
 }
