@@ -128,6 +128,42 @@ final class BridgeJar implements AutoCloseable {
         throw new IOException("no VmRSS for process " + process.pid());
     }
 
+    /** Heap in use after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in KiB: what the bridge holds on to. */
+    long heapUsedAfterGcKib() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        long used = 0;
+        java.util.regex.Pattern generation = java.util.regex.Pattern.compile("^ \\S.*(generation|heap) +total \\d+K, used (\\d+)K");
+        for (String line : jcmd("GC.heap_info").lines().toList()) {
+            java.util.regex.Matcher m = generation.matcher(line);
+            if (m.find()) {
+                used += Long.parseLong(m.group(2));
+            }
+        }
+        return used;
+    }
+
+    /** Bytes held per class, live objects only ({@code jcmd GC.class_histogram} runs a full GC first). */
+    Map<String, Long> classHistogram() throws IOException, InterruptedException {
+        Map<String, Long> bytes = new HashMap<>();
+        for (String line : jcmd("GC.class_histogram").lines().toList()) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length >= 4 && fields[0].endsWith(":")) {
+                bytes.merge(fields[3], Long.parseLong(fields[2]), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new IOException("jcmd " + command + " failed: " + out);
+        }
+        return out;
+    }
+
     String log() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }

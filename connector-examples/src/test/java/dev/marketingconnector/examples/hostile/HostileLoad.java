@@ -101,6 +101,9 @@ public final class HostileLoad {
             attackers.add(t);
         }
         long maxRss = before;
+        long tcpBefore = tcpMemoryKib();
+        long maxTcp = tcpBefore;
+        long cpuBefore = cpuMillis(bridge);
         int probes = 0;
         int healthy = 0;
         long slowestMillis = 0;
@@ -120,8 +123,10 @@ public final class HostileLoad {
             }
             slowestMillis = Math.max(slowestMillis, (System.nanoTime() - start) / 1_000_000);
             maxRss = Math.max(maxRss, bridge.rssKib());
+            maxTcp = Math.max(maxTcp, tcpMemoryKib());
             bridge.process.waitFor(250, TimeUnit.MILLISECONDS);
         }
+        long cpu = cpuMillis(bridge) - cpuBefore;
         running.set(false);
         synchronized (sockets) {
             for (Socket socket : sockets) {
@@ -137,13 +142,37 @@ public final class HostileLoad {
                 connections, seconds, sent.get(), refused.get());
         System.out.printf("RSS before %d MiB, max during %d MiB, 5 s after %d MiB%n", before / 1024, maxRss / 1024, after / 1024);
         System.out.printf("/healthz answered %d of %d probes within 2 s; slowest %d ms%n", healthy, probes, slowestMillis);
+        System.out.printf("bridge CPU %.1f s in %d s; kernel TCP buffers (whole machine, both ends) %d -> max %d MiB%n", cpu / 1000.0,
+                seconds, tcpBefore / 1024, maxTcp / 1024);
+    }
+
+    /** User + system CPU time of the child, from /proc/&lt;pid&gt;/stat (clock ticks of 10 ms). */
+    private static long cpuMillis(BridgeJar bridge) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(bridge.process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    /** Memory of all TCP socket buffers on the machine (/proc/net/sockstat, pages of 4 KiB). */
+    private static long tcpMemoryKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/net/sockstat"))) {
+            if (line.startsWith("TCP:")) {
+                String[] fields = line.split(" ");
+                for (int i = 0; i < fields.length - 1; i++) {
+                    if (fields[i].equals("mem")) {
+                        return Long.parseLong(fields[i + 1]) * 4;
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     /** Authenticated idle MQTT-over-WebSocket connections: RSS per connection and how many were let in. */
     static void connections(BridgeJar bridge, int count) throws Exception {
         String token = bridge.token();
         List<WsMqtt> open = new ArrayList<>();
-        System.gc();
+        long heapBefore = bridge.heapUsedAfterGcKib();
         long before = bridge.rssKib();
         int refused = 0;
         for (int i = 0; i < count; i++) {
@@ -161,10 +190,12 @@ public final class HostileLoad {
                 refused++;
             }
         }
-        bridge.process.waitFor(3, TimeUnit.SECONDS);
+        long heapAfter = bridge.heapUsedAfterGcKib();
         long after = bridge.rssKib();
-        System.out.printf("connections: %d asked, %d open, %d refused; RSS %d -> %d MiB, %.1f KiB per open connection%n", count,
-                open.size(), refused, before / 1024, after / 1024, open.isEmpty() ? 0.0 : (after - before) / (double) open.size());
+        System.out.printf("connections: %d asked, %d open, %d refused; RSS %d -> %d MiB, %.1f KiB per open connection;"
+                + " heap after GC %.1f KiB per open connection%n", count, open.size(), refused, before / 1024, after / 1024,
+                open.isEmpty() ? 0.0 : (after - before) / (double) open.size(),
+                open.isEmpty() ? 0.0 : (heapAfter - heapBefore) / (double) open.size());
         for (WsMqtt client : open) {
             client.close();
         }
@@ -174,9 +205,18 @@ public final class HostileLoad {
     static void qos2(BridgeJar bridge, int flows) throws Exception {
         String token = bridge.token();
         byte[] payload = "{\"eventType\":\"BO.Contact.Changed\",\"data\":{\"id\":1}}".getBytes(StandardCharsets.UTF_8);
-        long before = bridge.rssKib();
         try (WsMqtt client = WsMqtt.connect(bridge.port, token)) {
             client.send(WsMqtt.connect(4, "qos2-without-pubrel", 300)).expect(WsMqtt.CONNACK);
+            // Warm-up: as many complete QoS 2 flows first, so that what the forwarding path allocates once is not counted.
+            for (int id = 1; id <= flows; id++) {
+                client.send(WsMqtt.publish("sap/BO/Contact/Changed", 2, id, payload));
+                client.expect(WsMqtt.PUBREC);
+                client.send(WsMqtt.pubrel(id));
+                client.expect(WsMqtt.PUBCOMP);
+            }
+            long heapBefore = bridge.heapUsedAfterGcKib();
+            Map<String, Long> histogramBefore = bridge.classHistogram();
+            long before = bridge.rssKib();
             int pubrecs = 0;
             for (int id = 1; id <= flows; id++) {
                 client.send(WsMqtt.publish("sap/BO/Contact/Changed", 2, id, payload));
@@ -187,9 +227,17 @@ public final class HostileLoad {
                     }
                 }
             }
+            Map<String, Long> histogramAfter = bridge.classHistogram();
+            long heapAfter = bridge.heapUsedAfterGcKib();
             long after = bridge.rssKib();
-            System.out.printf("qos2: %d PUBRECs without PUBREL on one connection; RSS %d -> %d MiB, %.0f bytes per flow%n", flows,
-                    before / 1024, after / 1024, (after - before) * 1024.0 / flows);
+            System.out.println("qos2: live heap grown by class (more than 16 KiB):");
+            histogramAfter.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - histogramBefore.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 16 * 1024)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  %,10d bytes  %s%n", e.getValue(), e.getKey()));
+            System.out.printf("qos2: %d PUBRECs without PUBREL on one connection; heap after GC %d -> %d KiB (%+d KiB held);"
+                    + " RSS %d -> %d MiB%n", flows, heapBefore, heapAfter, heapAfter - heapBefore, before / 1024, after / 1024);
         }
     }
 }

@@ -23,6 +23,7 @@ final class WsMqtt implements AutoCloseable {
     static final int CONNACK = 2;
     static final int PUBACK = 4;
     static final int PUBREC = 5;
+    static final int PUBCOMP = 7;
     static final int PINGRESP = 13;
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -167,6 +168,10 @@ final class WsMqtt implements AutoCloseable {
         }
         string(v, clientId);
         return packet(0x10, v.toByteArray());
+    }
+
+    static byte[] pubrel(int packetId) {
+        return packet(0x62, new byte[] {(byte) (packetId >>> 8), (byte) packetId});
     }
 
     static byte[] pingreq() {
