@@ -1,6 +1,7 @@
 package dev.marketingconnector.kyma.registry;
 
 import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.internal.OptionalDependency;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
@@ -52,8 +53,17 @@ public final class ApplicationResourceConfig {
         this.bearerToken = Optional.ofNullable(b.bearerToken);
     }
 
-    /** @param applicationName the Application resource's name (a DNS subdomain, e.g. {@code mkt-prod}) */
+    /**
+     * Starts the settings of a registry for one Application.
+     *
+     * @param applicationName the Application resource's name (a DNS subdomain, e.g. {@code mkt-prod})
+     * @return a builder with the defaults
+     * @throws dev.marketingconnector.core.MissingDependencyException when fabric8 (an optional dependency of
+     *         this module) is not on the class path; checked here, before {@link ApplicationResourceRegistry} is linked
+     */
     public static Builder builder(String applicationName) {
+        OptionalDependency.require(ApplicationResourceConfig.class, "ApplicationResourceRegistry",
+                "io.fabric8.kubernetes.client.KubernetesClient", "kubernetes-client", "kubernetes-httpclient-jdk");
         return new Builder(applicationName);
     }
 

@@ -12,6 +12,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.events.EventType;
+import dev.marketingconnector.core.events.EventTypeMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -132,13 +135,84 @@ public final class MockKyma implements AutoCloseable {
     public record ReceivedEvent(String id, String type, String version, String source, Optional<OffsetDateTime> time,
             JsonNode data, Route route, Encoding encoding) {
 
-        /** {@code <type>.<version>}, as CloudEvents name it. */
+        /**
+         * The type as CloudEvents name it.
+         *
+         * @return {@code <type>.<version>}, or the type alone when it has no version
+         */
         public String qualifiedType() {
             return version.isEmpty() ? type : type + "." + version;
         }
+
+        /**
+         * The type as the core names it, e.g. {@code bo.marketingpermission.changed} {@code v1}.
+         *
+         * @return the type and version; a CloudEvent type without a trailing {@code .vN} gets {@code v1}
+         * @throws dev.marketingconnector.core.events.InvalidEventTypeException when the type is no valid event type
+         */
+        public EventType eventType() {
+            return EventTypeMapper.of(type, version.isEmpty() ? EventTypeMapper.DEFAULT_VERSION : version);
+        }
+
+        /**
+         * The event id as a UUID.
+         *
+         * @return the id, when it is a UUID (events v1 ids always are)
+         */
+        public Optional<UUID> uuid() {
+            return UUID_TEXT.matcher(id).matches() ? Optional.of(UUID.fromString(id)) : Optional.empty();
+        }
+
+        /**
+         * One field of the data.
+         *
+         * @param name a field of the data object
+         * @return its value as text, when the data is an object with that field
+         */
+        public Optional<String> dataText(String name) {
+            JsonNode value = data == null ? null : data.get(name);
+            return value == null || value.isNull() || value.isContainerNode() ? Optional.empty() : Optional.of(value.asText());
+        }
+
+        /**
+         * Whether it came as a CloudEvent (binary or structured, on {@code /publish}).
+         *
+         * @return true for {@link Encoding#BINARY} and {@link Encoding#STRUCTURED}
+         */
+        public boolean isCloudEvent() {
+            return encoding != Encoding.EVENTS_V1;
+        }
     }
 
-    /** A registered service: its Application, id and ServiceDetails as sent (secrets unmasked; {@link #toString()} masks them). */
+    /** The kind of credentials a registered API carries. */
+    public enum CredentialsKind {
+        /** {@code api.credentials.basic}: user name and password, usually with a CSRF token endpoint. */
+        BASIC,
+        /** {@code api.credentials.oauth}: token URL, client id and secret. */
+        OAUTH
+    }
+
+    /**
+     * The credentials of a registered API, read from {@code api.credentials}.
+     *
+     * @param kind         basic or OAuth
+     * @param user         the basic {@code username}, or the OAuth {@code clientId}
+     * @param secret       the basic {@code password}, or the OAuth {@code clientSecret}, as sent (never shown by {@code toString})
+     * @param csrfTokenUrl {@code basic.csrfInfo.tokenEndpointURL}, when given
+     * @param tokenUrl     the OAuth {@code url}, when given
+     */
+    public record RegisteredCredentials(CredentialsKind kind, String user, Secret secret, Optional<URI> csrfTokenUrl,
+            Optional<URI> tokenUrl) {
+    }
+
+    /**
+     * A registered service: its Application, id and ServiceDetails as sent (secrets unmasked; {@link #toString()}
+     * masks them). The typed accessors read the wire format's fields in any case, as the registry does.
+     *
+     * @param application the Application it was registered in
+     * @param id          the id the registry gave it
+     * @param details     the ServiceDetails as last sent (a copy)
+     */
     public record RegisteredService(String application, String id, ObjectNode details) {
 
         @Override
@@ -146,8 +220,128 @@ public final class MockKyma implements AutoCloseable {
             return "RegisteredService[application=" + application + ", id=" + id + ", details=" + masked(details) + "]";
         }
 
+        /**
+         * The service's name.
+         *
+         * @return {@code name}
+         */
         public String name() {
             return details.path("name").asText();
+        }
+
+        /**
+         * The provider shown in Kyma.
+         *
+         * @return {@code provider}
+         */
+        public String provider() {
+            return textOf(details, "provider").orElse("");
+        }
+
+        /**
+         * The description.
+         *
+         * @return {@code description}
+         */
+        public String description() {
+            return textOf(details, "description").orElse("");
+        }
+
+        /**
+         * Whether the service registers an API.
+         *
+         * @return true when it has an {@code api} object
+         */
+        public boolean isApi() {
+            JsonNode api = field(details, "api");
+            return api != null && api.isObject();
+        }
+
+        /**
+         * Whether the service registers an event catalog.
+         *
+         * @return true when it has an {@code events} object
+         */
+        public boolean isEvents() {
+            JsonNode events = field(details, "events");
+            return events != null && events.isObject();
+        }
+
+        /**
+         * Where the API is.
+         *
+         * @return {@code api.targetUrl}, empty for an events-only service
+         */
+        public Optional<URI> targetUrl() {
+            return uriOf(api(), "targetUrl");
+        }
+
+        /**
+         * Where the API's specification is (the {@code $metadata} URL for OData).
+         *
+         * @return {@code api.SpecificationUrl}, when given
+         */
+        public Optional<URI> specificationUrl() {
+            return uriOf(api(), "specificationUrl");
+        }
+
+        /**
+         * The API's type.
+         *
+         * @return {@code api.ApiType}, e.g. {@code OData}, when given
+         */
+        public Optional<String> apiType() {
+            return textOf(api(), "apiType");
+        }
+
+        /**
+         * The API's credentials.
+         *
+         * @return {@code api.credentials}, empty when there are none
+         */
+        public Optional<RegisteredCredentials> credentials() {
+            JsonNode credentials = field(api(), "credentials");
+            if (credentials == null || !credentials.isObject()) {
+                return Optional.empty();
+            }
+            JsonNode basic = field(credentials, "basic");
+            if (basic != null && basic.isObject()) {
+                JsonNode csrf = field(basic, "csrfInfo");
+                return Optional.of(new RegisteredCredentials(CredentialsKind.BASIC, textOf(basic, "username").orElse(""),
+                        Secret.of(textOf(basic, "password").orElse("")),
+                        csrf == null ? Optional.empty() : uriOf(csrf, "tokenEndpointURL"), Optional.empty()));
+            }
+            JsonNode oauth = field(credentials, "oauth");
+            if (oauth != null && oauth.isObject()) {
+                return Optional.of(new RegisteredCredentials(CredentialsKind.OAUTH, textOf(oauth, "clientId").orElse(""),
+                        Secret.of(textOf(oauth, "clientSecret").orElse("")), Optional.empty(), uriOf(oauth, "url")));
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * The CSRF token endpoint of basic credentials.
+         *
+         * @return {@code api.credentials.basic.csrfInfo.tokenEndpointURL}, when given
+         */
+        public Optional<URI> csrfTokenUrl() {
+            return credentials().flatMap(RegisteredCredentials::csrfTokenUrl);
+        }
+
+        /**
+         * The event catalog.
+         *
+         * @return {@code events.spec} (the AsyncAPI document), empty for an API-only service
+         */
+        public Optional<JsonNode> eventsSpec() {
+            JsonNode events = field(details, "events");
+            JsonNode spec = events == null ? null : field(events, "spec");
+            return spec == null || spec.isNull() ? Optional.empty() : Optional.of(spec.deepCopy());
+        }
+
+        private JsonNode api() {
+            JsonNode api = field(details, "api");
+            return api == null ? MissingNode.getInstance() : api;
         }
 
         public Optional<String> identifier() {
@@ -334,6 +528,19 @@ public final class MockKyma implements AutoCloseable {
     }
 
     /**
+     * Waits for the next accepted event (in arrival order, each once; shares its queue with {@link #takeEvent}).
+     *
+     * @param timeout how long to wait
+     * @return the event
+     * @throws AssertionError when none arrives in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public ReceivedEvent awaitEvent(Duration timeout) throws InterruptedException {
+        return takeEvent(timeout).orElseThrow(() -> new AssertionError("expected an event within " + timeout + ", got none"
+                + " (" + events().size() + " accepted in all)"));
+    }
+
+    /**
      * Waits until at least {@code count} events were accepted.
      *
      * @throws AssertionError when they do not arrive in time
@@ -441,8 +648,12 @@ public final class MockKyma implements AutoCloseable {
         return this;
     }
 
-    /** Forgets services, events, requests and faults. */
-    public synchronized void reset() {
+    /**
+     * Forgets services, events, requests and faults.
+     *
+     * @return this MockKyma
+     */
+    public synchronized MockKyma reset() {
         services.clear();
         events.clear();
         eventQueue.clear();
@@ -453,6 +664,7 @@ public final class MockKyma implements AutoCloseable {
         outage = false;
         outageUntil = null;
         retryAfter = null;
+        return this;
     }
 
     /** Stops at once; requests in progress are cut off. */
@@ -1122,6 +1334,21 @@ public final class MockKyma implements AutoCloseable {
         return text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 
+    private static Optional<String> textOf(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        return value == null || !value.isTextual() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    private static Optional<URI> uriOf(JsonNode node, String name) {
+        return textOf(node, name).flatMap(text -> {
+            try {
+                return Optional.of(URI.create(text));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /** The field with this name in any case, as the Go registry matches it. */
     static JsonNode field(JsonNode node, String name) {
         JsonNode exact = node.get(name);
@@ -1186,9 +1413,25 @@ public final class MockKyma implements AutoCloseable {
             return this;
         }
 
-        /** Starts the MockKyma. */
-        public MockKyma build() {
+        /**
+         * Starts the MockKyma, as {@code MockMarketingSystem.Builder.start()} starts its server.
+         *
+         * @return the running MockKyma; {@link MockKyma#close()} stops it
+         * @throws UncheckedIOException when the port is taken
+         */
+        public MockKyma start() {
             return new MockKyma(this);
+        }
+
+        /**
+         * Starts the MockKyma.
+         *
+         * @return the running MockKyma
+         * @deprecated use {@link #start()}: every fake that serves starts with {@code start()} and stops with {@code close()}
+         */
+        @Deprecated
+        public MockKyma build() {
+            return start();
         }
     }
 }

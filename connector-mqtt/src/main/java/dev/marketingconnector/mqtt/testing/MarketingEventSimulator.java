@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import dev.marketingconnector.core.ConnectorException;
 import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.internal.OptionalDependency;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -77,8 +78,17 @@ public final class MarketingEventSimulator implements AutoCloseable {
         this.http = http.build();
     }
 
-    /** @param bridgeUri the bridge's base URL, such as {@code http://127.0.0.1:8080} or {@code https://mqtt.example.com} */
+    /**
+     * Starts the settings of a simulator.
+     *
+     * @param bridgeUri the bridge's base URL, such as {@code http://127.0.0.1:8080} or {@code https://mqtt.example.com}
+     * @return a builder; {@link Builder#credentials} is required
+     * @throws dev.marketingconnector.core.MissingDependencyException when the HiveMQ MQTT client (an optional
+     *         dependency of this module) is not on the class path
+     */
     public static Builder builder(URI bridgeUri) {
+        OptionalDependency.require(MarketingEventSimulator.class, "MarketingEventSimulator", "com.hivemq.client.mqtt.MqttClient",
+                "hivemq-mqtt-client");
         return new Builder(bridgeUri);
     }
 

@@ -1,0 +1,2 @@
+/** The harness. */
+package dev.marketingconnector.testkit;
