@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,9 +50,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An SAP Marketing Cloud tenant on loopback, for tests and demos: it serves the OData V2 services of
- * a {@link ServiceCatalog} (by default the bundled Marketing catalog, whose 26 services with real
- * {@code $metadata} documents are active and whose other three are not) the way a tenant does.
+ * A mock SAP system serving OData V2 on loopback, for tests and demos: it serves the services of any
+ * {@link ServiceCatalog} the way an SAP tenant does. By default that is the bundled SAP Marketing
+ * Cloud catalog, whose 26 services with real {@code $metadata} documents are active and whose other
+ * three are not; give another product's catalog and its {@code $metadata} documents
+ * ({@link Builder#catalog}, {@link Builder#metadata(String, Path)}) to play Cloud for Customer,
+ * Commerce or a system of your own. The name says Marketing because that is the connector's first product.
  *
  * <pre>{@code
  * try (MockMarketingSystem tenant = new MockMarketingSystem()) {
@@ -140,6 +145,8 @@ public final class MockMarketingSystem implements AutoCloseable {
     private final Map<String, String> csrfTokens = new ConcurrentHashMap<>();
     private final BlockingQueue<RecordedRequest> unread = new LinkedBlockingQueue<>();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
+    /** Notified on every recorded request, for {@link #awaitRequests}. */
+    private final Object arrivals = new Object();
     private volatile Duration latency = Duration.ZERO;
     private volatile Failure allFailure;
     private volatile boolean loginPage;
@@ -320,7 +327,16 @@ public final class MockMarketingSystem implements AutoCloseable {
 
     // ---- recording ----
 
-    /** The oldest request not yet taken, waiting up to {@code timeout} for one to arrive. */
+    /**
+     * The oldest request not yet taken, waiting up to {@code timeout} for one to arrive.
+     *
+     * @param timeout how long to wait
+     * @return the request, empty when none arrived (or the thread was interrupted: the interrupt flag is set again)
+     * @deprecated it hides an interrupt, unlike the other fakes' waiting methods ({@code MockKyma.takeEvent},
+     *             {@code RecordingEventPublisher.awaitPublished}), which throw {@link InterruptedException};
+     *             use {@link #awaitRequest(Duration)}
+     */
+    @Deprecated
     public Optional<RecordedRequest> takeRequest(Duration timeout) {
         try {
             return Optional.ofNullable(unread.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -328,6 +344,47 @@ public final class MockMarketingSystem implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Waits for the oldest request not yet taken (shares its queue with {@link #takeRequest(Duration)}).
+     *
+     * @param timeout how long to wait
+     * @return the request
+     * @throws AssertionError when none arrives in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public RecordedRequest awaitRequest(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        RecordedRequest request = unread.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (request == null) {
+            throw new AssertionError("expected a request within " + timeout + ", got none (" + recorded.size() + " received in all)");
+        }
+        return request;
+    }
+
+    /**
+     * Waits until at least {@code count} requests were received (taken or not).
+     *
+     * @param count   how many
+     * @param timeout how long to wait
+     * @return every request received by then, oldest first
+     * @throws AssertionError when they do not arrive in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public List<RecordedRequest> awaitRequests(int count, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (arrivals) {
+            while (recorded.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " requests within " + timeout + ", got " + recorded.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(arrivals, left);
+            }
+        }
+        return requests();
     }
 
     /** Every request received so far (taken or not), oldest first. */
@@ -457,6 +514,9 @@ public final class MockMarketingSystem implements AutoCloseable {
                 presentedUser, Optional.ofNullable(route.service()).map(CatalogService::key));
         recorded.add(request);
         unread.add(request);
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
     }
 
     private static String mask(String authorization) {
@@ -845,6 +905,59 @@ public final class MockMarketingSystem implements AutoCloseable {
                 metadata.put(serviceName, parse(document.getBytes(StandardCharsets.UTF_8), serviceName));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("metadata for " + serviceName + " cannot be served: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Serves the {@code $metadata} document in a file for a service (by technical name, without {@code ;v=}).
+         *
+         * @param serviceName the service's technical name, e.g. {@code c4codataapi}
+         * @param file        an EDMX document
+         * @return this builder
+         * @throws IllegalArgumentException when the file cannot be read or parsed, naming the file
+         */
+        public Builder metadata(String serviceName, Path file) {
+            Objects.requireNonNull(serviceName, "serviceName");
+            Objects.requireNonNull(file, "file");
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("metadata for " + serviceName + " cannot be read from " + file + ": " + e, e);
+            }
+            return metadata(serviceName, bytes, file.toString());
+        }
+
+        /**
+         * Serves a {@code $metadata} document from the class path for a service (by technical name,
+         * without {@code ;v=}), as {@link ServiceCatalog#fromClasspath(String)} loads a catalog.
+         *
+         * @param serviceName the service's technical name
+         * @param resource    the resource's absolute name, e.g. {@code /acme/crm/ACME_ACCOUNT_SRV.xml} (a leading
+         *                    {@code /} is assumed)
+         * @return this builder
+         * @throws IllegalArgumentException when there is no such resource or it cannot be parsed, naming it
+         */
+        public Builder metadataFromClasspath(String serviceName, String resource) {
+            Objects.requireNonNull(serviceName, "serviceName");
+            Objects.requireNonNull(resource, "resource");
+            String absolute = resource.startsWith("/") ? resource : "/" + resource;
+            try (InputStream in = MockMarketingSystem.class.getResourceAsStream(absolute)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("metadata for " + serviceName + ": no class path resource " + absolute);
+                }
+                return metadata(serviceName, in.readAllBytes(), absolute);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("metadata for " + serviceName + " cannot be read from " + absolute + ": " + e, e);
+            }
+        }
+
+        private Builder metadata(String serviceName, byte[] bytes, String source) {
+            try {
+                metadata.put(serviceName, parse(bytes, serviceName));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("metadata for " + serviceName + " from " + source + " cannot be served: " + e.getMessage(), e);
             }
             return this;
         }
