@@ -34,7 +34,10 @@ import java.util.Set;
  */
 public final class BridgeConfig {
 
-    /** Listen on every interface. */
+    /**
+     * Listen on every interface, as a pod must; tests and demos on one machine want
+     * {@link Builder#loopbackOnFreePort()} instead (what {@code MockKyma} and {@code MockMarketingSystem} do).
+     */
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -348,6 +351,18 @@ public final class BridgeConfig {
             }
             this.host = host.strip();
             return this;
+        }
+
+        /**
+         * Listens on the loopback address ({@code 127.0.0.1}) on a free HTTP port, as {@code MockKyma} and
+         * {@code MockMarketingSystem} do: for tests, demos and anything that must not be reachable from
+         * other machines. Same as {@code host("127.0.0.1").httpPort(0)}; the defaults
+         * ({@value #DEFAULT_HOST}:{@value #DEFAULT_HTTP_PORT}) suit a pod. {@link MqttBridge#baseUri()} tells the port.
+         *
+         * @return this builder
+         */
+        public Builder loopbackOnFreePort() {
+            return host("127.0.0.1").httpPort(0);
         }
 
         /** 0 picks a free port. */

@@ -464,11 +464,27 @@ public final class MarketingEventSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds a simulator that is not connected yet.
+         *
+         * @return the simulator; {@link MarketingEventSimulator#connect()} connects it
+         * @throws IllegalStateException without {@link #credentials}
+         */
         public MarketingEventSimulator build() {
             if (clientId == null) {
                 throw new IllegalStateException("credentials(clientId, clientSecret) are required");
             }
             return new MarketingEventSimulator(this);
+        }
+
+        /**
+         * Builds the simulator and connects it: {@code build().connect()}.
+         *
+         * @return the connected simulator; {@link MarketingEventSimulator#close()} disconnects it
+         * @throws SimulatorException when the token cannot be fetched or the bridge refuses the connection
+         */
+        public MarketingEventSimulator connect() {
+            return build().connect();
         }
 
         private URI webSocketUri() {
