@@ -544,10 +544,9 @@ public final class MockMarketingSystem implements AutoCloseable {
             String versioned = service.path();
             int matrix = versioned.lastIndexOf(";v=");
             String plain = matrix > versioned.lastIndexOf('/') ? versioned.substring(0, matrix) : versioned;
-            for (String candidate : List.of(versioned, plain, plain + ";v=0001")) {
-                if (candidate.equals(plain + ";v=0001") && service.version().isPresent()) {
-                    continue;
-                }
+            // A service without a version is version 0001 on a tenant, so ";v=0001" addresses it too.
+            List<String> candidates = service.version().isPresent() ? List.of(versioned, plain) : List.of(plain, plain + ";v=0001");
+            for (String candidate : candidates) {
                 if ((path.equals(candidate) || path.startsWith(candidate + "/")) && candidate.length() > bestLength) {
                     best = new Route(service, path.substring(candidate.length()), null);
                     bestLength = candidate.length();

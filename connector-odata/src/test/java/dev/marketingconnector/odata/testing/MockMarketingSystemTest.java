@@ -201,9 +201,9 @@ class MockMarketingSystemTest {
         Files.writeString(folder.resolve("crm.json"), """
                 {"product": "acme-crm", "displayName": "ACME CRM", "provider": "ACME", "servicePathPrefix": "/odata/v1",
                  "eventCatalog": "crm.asyncapi.json",
-                 "scenarios": [{"id": "ACME_API", "name": "ACME API", "services": ["c4codataapi", "accounts"]}],
+                 "scenarios": [{"id": "ACME_API", "name": "ACME API", "services": ["c4codataapi", "accounts;v=0001"]}],
                  "services": [{"name": "c4codataapi", "displayName": "CRM", "description": "everything"},
-                              {"name": "accounts", "displayName": "Accounts", "description": "accounts only"}]}
+                              {"name": "accounts", "version": "0001", "displayName": "Accounts", "description": "accounts only"}]}
                 """);
         Files.writeString(folder.resolve("crm.asyncapi.json"), "{\"asyncapi\": \"1.0.0\", \"topics\": {}}");
         Path metadata = folder.resolve("c4c.xml");
@@ -214,8 +214,9 @@ class MockMarketingSystemTest {
 
         try (MockMarketingSystem system = MockMarketingSystem.builder().catalog(crm).metadata("c4codataapi", metadata)
                 .metadataFromClasspath("accounts", C4C_METADATA.substring(1)).start()) {
-            assertThat(system.activeServices()).containsExactly("c4codataapi", "accounts");
-            assertThat(system.serviceRoot("accounts").getPath()).isEqualTo("/odata/v1/accounts");
+            assertThat(system.activeServices()).containsExactly("c4codataapi", "accounts;v=0001");
+            assertThat(system.serviceRoot("accounts").getPath()).isEqualTo("/odata/v1/accounts;v=0001");
+            assertThat(send(get(system.url() + "/odata/v1/c4codataapi;v=0001/$metadata", system)).statusCode()).isEqualTo(200);
             assertThat(send(get(system.serviceRoot("c4codataapi") + "/$metadata", system)).body()).isEqualTo(Files.readString(metadata));
             assertThat(send(get(system.serviceRoot("accounts") + "/?$format=json", system)).body()).contains("AccountCollection");
         }
