@@ -31,12 +31,18 @@ import java.util.regex.Pattern;
  * <p>File format: {@code product}, {@code displayName}, {@code provider}, {@code description},
  * {@code servicePathPrefix}, {@code eventCatalog} (a file name next to the catalog),
  * {@code scenarios[] {id, name, services[], events}} and
- * {@code services[] {name, version?, path?, displayName, description}}.
+ * {@code services[] {name, version?, path?, displayName, description}}. The JSON Schema at
+ * {@link #SCHEMA_RESOURCE} describes each field (editors use it to complete and check a catalog);
+ * the parser enforces the same rules, naming the JSON path of the first problem, and also what a
+ * schema cannot say: every service belongs to exactly one scenario, scenarios name known services,
+ * no service is listed twice, and the event catalog is an AsyncAPI document next to the file.
  */
 public final class ServiceCatalog {
 
     /** The classpath location of the bundled SAP Marketing Cloud catalog. */
     public static final String MARKETING_RESOURCE = "/dev/marketingconnector/core/catalog/marketing-cloud.json";
+    /** The classpath location of the catalog format's JSON Schema (draft 2020-12). */
+    public static final String SCHEMA_RESOURCE = "/dev/marketingconnector/core/catalog/service-catalog.schema.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PRODUCT = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
