@@ -17,7 +17,9 @@ public class MissingDependencyException extends ConnectorException {
     /** The connector's BOM, which manages the versions of every optional dependency. */
     public static final String BOM = "dev.marketingconnector:connector-bom";
 
+    /** The feature. */
     private final String feature;
+    /** The artifacts. */
     private final List<String> artifacts;
 
     /**

@@ -61,6 +61,11 @@ public final class MqttBridge implements AutoCloseable {
     private int httpPort = -1;
     private int tcpPort = -1;
 
+    /**
+     * Creates a MqttBridge.
+     *
+     * @param config the settings
+     */
     public MqttBridge(BridgeConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.context = new BridgeContext(config, TokenService.create(config));
@@ -69,6 +74,7 @@ public final class MqttBridge implements AutoCloseable {
     /**
      * Binds the ports and returns once they accept connections.
      *
+     * @return the MQTT bridge
      * @throws BridgeException naming the address when a port cannot be bound or TLS cannot be set up
      */
     public synchronized MqttBridge start() {
@@ -127,24 +133,24 @@ public final class MqttBridge implements AutoCloseable {
         }
     }
 
-    /** The port the HTTP/WebSocket server listens on (useful with port 0). */
+    /** {@return the port the HTTP/WebSocket server listens on (useful with port 0)} */
     public synchronized int httpPort() {
         requireStarted();
         return httpPort;
     }
 
-    /** The MQTT-over-TCP port, if that listener is enabled. */
+    /** {@return the MQTT-over-TCP port, if that listener is enabled} */
     public synchronized OptionalInt tcpPort() {
         requireStarted();
         return tcpPort < 0 ? OptionalInt.empty() : OptionalInt.of(tcpPort);
     }
 
-    /** {@code http(s)://host:port}, with the loopback address when listening on every interface. */
+    /** {@return {@code http(s)://host:port}, with the loopback address when listening on every interface} */
     public URI baseUri() {
         return URI.create((config.tlsEnabled() ? "https" : "http") + "://" + displayHost() + ":" + httpPort());
     }
 
-    /** The WebSocket endpoint, {@code ws(s)://host:port/mqtt}. */
+    /** {@return the WebSocket endpoint, {@code ws(s)://host:port/mqtt}} */
     public URI webSocketUri() {
         return URI.create((config.tlsEnabled() ? "wss" : "ws") + "://" + displayHost() + ":" + httpPort() + "/mqtt");
     }
@@ -163,26 +169,35 @@ public final class MqttBridge implements AutoCloseable {
         }
     }
 
+    /** {@return the config} */
     public BridgeConfig config() {
         return config;
     }
 
-    /** Listening, not shutting down, and the publisher's circuit not open ({@code GET /readyz}). */
+    /**
+     * Listening, not shutting down, and the publisher's circuit not open ({@code GET /readyz}).
+     *
+     * @return whether ready
+     */
     public boolean isReady() {
         return context.notReadyReason() == null;
     }
 
-    /** Messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots). */
+    /**
+     * Messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots).
+     *
+     * @return messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots)
+     */
     public int inFlight() {
         return context.flow.inFlight();
     }
 
-    /** The clients connected now (CONNECT accepted), in no particular order. */
+    /** {@return the clients connected now (CONNECT accepted), in no particular order} */
     public List<ConnectedClient> connectedClients() {
         return context.clients.values().stream().filter(MqttConnection::isConnected).map(MqttConnection::snapshot).toList();
     }
 
-    /** The most recent dead letters the configured sink keeps. */
+    /** {@return the most recent dead letters the configured sink keeps} */
     public List<DeadLetter> recentDeadLetters() {
         return config.deadLetterSink().recent();
     }
@@ -193,6 +208,7 @@ public final class MqttBridge implements AutoCloseable {
      * every connection. Messages not yet forwarded are not acknowledged, so clients send them again.
      * The publisher is not closed (it belongs to the caller).
      *
+     * @param deadline the deadline
      * @return true when every connection finished its work before the deadline
      */
     public boolean shutdown(Duration deadline) {

@@ -114,7 +114,14 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         return Integer.MAX_VALUE;
     }
 
-    /** Adds an entry that somebody else created (no connector labels unless given); returns its id. */
+    /**
+     * Adds an entry that somebody else created (no connector labels unless given); returns its id.
+     *
+     * @param name the name
+     * @param identifier the stable identifier
+     * @param labels the labels
+     * @return the id the entry got
+     */
     public synchronized String addForeignEntry(String name, Optional<String> identifier, Map<String, String> labels) {
         String id = "foreign-" + nextId++;
         entries.put(id, new Stored(new RegisteredEntry(id, name, identifier, labels), Optional.empty()));
@@ -193,28 +200,35 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         return failures.size();
     }
 
-    /** The registrations stored now, by id (foreign entries have none). */
+    /** {@return the registrations stored now, by id (foreign entries have none)} */
     public synchronized Map<String, Registration> registrations() {
         Map<String, Registration> result = new LinkedHashMap<>();
         entries.forEach((id, stored) -> stored.registration().ifPresent(r -> result.put(id, r)));
         return result;
     }
 
-    /** Every entry, the connector's and foreign ones. */
+    /** {@return every entry, the connector's and foreign ones} */
     public synchronized List<RegisteredEntry> entries() {
         return entries.values().stream().map(Stored::entry).toList();
     }
 
+    /**
+     * The registration stored under an id.
+     *
+     * @param id the id
+     * @return the registration
+     */
     public synchronized Optional<Registration> registration(String id) {
         Stored stored = entries.get(id);
         return stored == null ? Optional.empty() : stored.registration();
     }
 
-    /** Every successful create, update and delete, in order. */
+    /** {@return every successful create, update and delete, in order} */
     public synchronized List<Write> writes() {
         return List.copyOf(writes);
     }
 
+    /** {@return the list calls} */
     public synchronized int listCalls() {
         return listCalls;
     }

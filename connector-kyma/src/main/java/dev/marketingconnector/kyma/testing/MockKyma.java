@@ -344,11 +344,13 @@ public final class MockKyma implements AutoCloseable {
             return api == null ? MissingNode.getInstance() : api;
         }
 
+        /** {@return the identifier} */
         public Optional<String> identifier() {
             JsonNode identifier = field(details, "identifier");
             return identifier == null || !identifier.isTextual() ? Optional.empty() : Optional.of(identifier.asText());
         }
 
+        /** {@return the labels} */
         public Map<String, String> labels() {
             Map<String, String> labels = new LinkedHashMap<>();
             JsonNode node = field(details, "labels");
@@ -451,67 +453,97 @@ public final class MockKyma implements AutoCloseable {
         this.url = URI.create((builder.sslContext != null ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
     // --- addresses ---
 
-    /** {@code http://127.0.0.1:<port>} (or https), without a trailing slash. */
+    /** {@return {@code http://127.0.0.1:<port>} (or https), without a trailing slash} */
     public URI url() {
         return url;
     }
 
+    /** {@return the port} */
     public int port() {
         return url.getPort();
     }
 
-    /** The Application Registry base of an Application: {@code …/{application}/v1/metadata/services}. */
+    /**
+     * The Application Registry base of an Application: {@code …/{application}/v1/metadata/services}.
+     *
+     * @param application the Kyma Application
+     * @return the Application Registry base of an Application: {@code …/{application}/v1/metadata/services}
+     */
     public URI registryUrl(String application) {
         return URI.create(url + "/" + application + "/v1/metadata/services");
     }
 
-    /** Events v1 with {@code source-id}: {@code …/v1/events}. */
+    /**
+     * Events v1 with {@code source-id}: {@code …/v1/events}.
+     *
+     * @return events v1 with {@code source-id}: {@code …/v1/events}
+     */
     public URI eventsUrl() {
         return URI.create(url + "/v1/events");
     }
 
-    /** Events v1 of an Application: {@code …/{application}/v1/events}. */
+    /**
+     * Events v1 of an Application: {@code …/{application}/v1/events}.
+     *
+     * @param application the Kyma Application
+     * @return events v1 of an Application: {@code …/{application}/v1/events}
+     */
     public URI eventsUrl(String application) {
         return URI.create(url + "/" + application + "/v1/events");
     }
 
-    /** CloudEvents: {@code …/publish}. */
+    /**
+     * CloudEvents: {@code …/publish}.
+     *
+     * @return the publish URL
+     */
     public URI publishUrl() {
         return URI.create(url + "/publish");
     }
 
     // --- what it saw ---
 
-    /** Every registered service of every Application, in registration order. */
+    /** {@return every registered service of every Application, in registration order} */
     public synchronized List<RegisteredService> services() {
         List<RegisteredService> all = new ArrayList<>();
         services.forEach((app, byId) -> byId.forEach((id, details) -> all.add(new RegisteredService(app, id, details.deepCopy()))));
         return all;
     }
 
+    /**
+     * The registered services of one Application, in registration order.
+     *
+     * @param application the Kyma Application
+     * @return the services
+     */
     public synchronized List<RegisteredService> services(String application) {
         return services().stream().filter(s -> s.application().equals(application)).toList();
     }
 
-    /** Every accepted event in arrival order, redeliveries included. */
+    /** {@return every accepted event in arrival order, redeliveries included} */
     public synchronized List<ReceivedEvent> events() {
         return List.copyOf(events);
     }
 
-    /** The accepted events grouped by id, in order of first arrival. */
+    /** {@return the accepted events grouped by id, in order of first arrival} */
     public synchronized Map<String, List<ReceivedEvent>> eventsById() {
         Map<String, List<ReceivedEvent>> byId = new LinkedHashMap<>();
         events.forEach(e -> byId.computeIfAbsent(e.id(), k -> new ArrayList<>()).add(e));
         return byId;
     }
 
-    /** Ids accepted more than once, with how often. */
+    /**
+     * Ids accepted more than once, with how often.
+     *
+     * @return ids accepted more than once, with how often
+     */
     public synchronized Map<String, Integer> duplicates() {
         Map<String, Integer> duplicates = new LinkedHashMap<>();
         eventsById().forEach((id, list) -> {
@@ -522,7 +554,13 @@ public final class MockKyma implements AutoCloseable {
         return duplicates;
     }
 
-    /** The next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came. */
+    /**
+     * The next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came.
+     *
+     * @param timeout how long to wait
+     * @return the next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came
+     * @throws java.lang.InterruptedException when it fails
+     */
     public Optional<ReceivedEvent> takeEvent(Duration timeout) throws InterruptedException {
         return Optional.ofNullable(eventQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
@@ -543,6 +581,10 @@ public final class MockKyma implements AutoCloseable {
     /**
      * Waits until at least {@code count} events were accepted.
      *
+     * @param count how many
+     * @param timeout how long to wait
+     * @return the events accepted by then, in arrival order
+     * @throws java.lang.InterruptedException when it fails
      * @throws AssertionError when they do not arrive in time
      */
     public synchronized List<ReceivedEvent> awaitEvents(int count, Duration timeout) throws InterruptedException {
@@ -557,24 +599,42 @@ public final class MockKyma implements AutoCloseable {
         return List.copyOf(events);
     }
 
-    /** Every request answered so far, faults included. */
+    /** {@return every request answered so far, faults included} */
     public synchronized List<RecordedRequest> requests() {
         return List.copyOf(requests);
     }
 
-    /** How many requests reached this route (answered with anything). */
+    /**
+     * How many requests reached this route (answered with anything).
+     *
+     * @param route the route
+     * @return how many requests reached this route (answered with anything)
+     */
     public synchronized int requestCount(Route route) {
         return (int) requests.stream().filter(r -> r.route().equals(Optional.of(route))).count();
     }
 
     // --- faults ---
 
-    /** The next {@code count} requests (any route) answer {@code status}. */
+    /**
+     * The next {@code count} requests (any route) answer {@code status}.
+     *
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockKyma
+     */
     public synchronized MockKyma failNext(int status, int count) {
         return failNext(null, status, count);
     }
 
-    /** The next {@code count} requests to {@code route} answer {@code status}. */
+    /**
+     * The next {@code count} requests to {@code route} answer {@code status}.
+     *
+     * @param route the route
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockKyma
+     */
     public synchronized MockKyma failNext(Route route, int status, int count) {
         checkStatus(status);
         if (count < 0) {
@@ -589,6 +649,10 @@ public final class MockKyma implements AutoCloseable {
     /**
      * A {@code fraction} of event calls answer {@code status} before the event is accepted, chosen by
      * the seeded random (repeatable for the same order of calls); 0 turns it off.
+     *
+     * @param fraction the fraction
+     * @param status the HTTP status
+     * @return this MockKyma
      */
     public synchronized MockKyma failRandomly(double fraction, int status) {
         return random(fraction, status, false);
@@ -597,6 +661,10 @@ public final class MockKyma implements AutoCloseable {
     /**
      * A {@code fraction} of event calls are accepted and recorded but answer {@code status}, as when a
      * gateway times out after the backend took the event: the client retries and the event arrives twice.
+     *
+     * @param fraction the fraction
+     * @param status the HTTP status
+     * @return this MockKyma
      */
     public synchronized MockKyma failRandomlyAfterAccepting(double fraction, int status) {
         return random(fraction, status, true);
@@ -613,7 +681,12 @@ public final class MockKyma implements AutoCloseable {
         return this;
     }
 
-    /** Every answer is delayed by this much (without blocking a server thread). */
+    /**
+     * Every answer is delayed by this much (without blocking a server thread).
+     *
+     * @param latency the delay
+     * @return this MockKyma
+     */
     public synchronized MockKyma setLatency(Duration latency) {
         Objects.requireNonNull(latency, "latency");
         if (latency.isNegative()) {
@@ -623,26 +696,37 @@ public final class MockKyma implements AutoCloseable {
         return this;
     }
 
-    /** Every request answers 503 from now until {@code duration} later on the MockKyma's clock. */
+    /**
+     * Every request answers 503 from now until {@code duration} later on the MockKyma's clock.
+     *
+     * @param duration the duration
+     * @return this MockKyma
+     */
     public synchronized MockKyma outage(Duration duration) {
         Objects.requireNonNull(duration, "duration");
         this.outageUntil = clock.instant().plus(duration);
         return this;
     }
 
-    /** Every request answers 503 until {@link #endOutage()}. */
+    /** {@return every request answers 503 until {@link #endOutage()}} */
     public synchronized MockKyma startOutage() {
         this.outage = true;
         return this;
     }
 
+    /** {@return this MockKyma} */
     public synchronized MockKyma endOutage() {
         this.outage = false;
         this.outageUntil = null;
         return this;
     }
 
-    /** A {@code Retry-After} header value (seconds or an HTTP-date) sent with every injected failure; null for none. */
+    /**
+     * A {@code Retry-After} header value (seconds or an HTTP-date) sent with every injected failure; null for none.
+     *
+     * @param value the value
+     * @return this MockKyma
+     */
     public synchronized MockKyma setRetryAfter(String value) {
         this.retryAfter = value;
         return this;
@@ -1385,7 +1469,12 @@ public final class MockKyma implements AutoCloseable {
         private Builder() {
         }
 
-        /** The port to listen on; 0 (the default) picks a free one. */
+        /**
+         * The port to listen on; 0 (the default) picks a free one.
+         *
+         * @param port the port, 0 for a free one
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0-65535, got " + port);
@@ -1394,19 +1483,35 @@ public final class MockKyma implements AutoCloseable {
             return this;
         }
 
-        /** The clock that {@link MockKyma#outage(Duration)} windows are measured on. */
+        /**
+         * The clock that {@link MockKyma#outage(Duration)} windows are measured on.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The seed of {@link MockKyma#failRandomly(double, int)}. */
+        /**
+         * The seed of {@link MockKyma#failRandomly(double, int)}.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Serves HTTPS with this context; with {@code needClientAuth} a client certificate is required. */
+        /**
+         * Serves HTTPS with this context; with {@code needClientAuth} a client certificate is required.
+         *
+         * @param sslContext the ssl context
+         * @param needClientAuth the need client auth
+         * @return this builder
+         */
         public Builder tls(SSLContext sslContext, boolean needClientAuth) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             this.needClientAuth = needClientAuth;

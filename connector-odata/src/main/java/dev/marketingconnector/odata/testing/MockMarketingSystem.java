@@ -91,12 +91,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class MockMarketingSystem implements AutoCloseable {
 
+    /** The default user. */
     public static final String DEFAULT_USER = "MKT_COMM_USER";
+    /** The default password. */
     public static final String DEFAULT_PASSWORD = "mock-Passw0rd";
     /** Threads serving requests: enough that a discovery run's parallel requests never queue, even with latency. */
     public static final int DEFAULT_THREADS = 32;
+    /** The service path. */
     public static final String SERVICE_PATH = "/sap/opu/odata/sap/";
+    /** The CSRF header. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The CSRF cookie. */
     public static final String CSRF_COOKIE = "sap-XSRF_MCK_100";
     /** Where the bundled metadata documents live, one {@code {SERVICE}.xml} per service. */
     public static final String METADATA_RESOURCES = "/dev/marketingconnector/odata/testing/metadata/";
@@ -164,7 +169,11 @@ public final class MockMarketingSystem implements AutoCloseable {
         this(builder());
     }
 
-    /** The Marketing catalog on the given port (0 for a free one), with the default user and password. */
+    /**
+     * The Marketing catalog on the given port (0 for a free one), with the default user and password.
+     *
+     * @param port the port, 0 for a free one
+     */
     public MockMarketingSystem(int port) {
         this(builder().port(port));
     }
@@ -206,29 +215,41 @@ public final class MockMarketingSystem implements AutoCloseable {
         LOG.debug("MockMarketingSystem listening at {}", url);
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The system URL to configure the connector with, e.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
+    /**
+     * The system URL to configure the connector with, e.g. {@code http://127.0.0.1:41234}, without a trailing slash.
+     *
+     * @return the system URL to configure the connector with, e.g
+     */
     public URI url() {
         return url;
     }
 
+    /** {@return the port} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** The user and password the mock accepts. */
+    /** {@return the user and password the mock accepts} */
     public CommunicationUser communicationUser() {
         return new CommunicationUser(user, password);
     }
 
+    /** {@return the catalog} */
     public ServiceCatalog catalog() {
         return catalog;
     }
 
-    /** The root URL of a service, e.g. {@code http://127.0.0.1:41234/sap/opu/odata/sap/API_MKT_CONTACT_SRV;v=0002}. */
+    /**
+     * The root URL of a service, e.g. {@code http://127.0.0.1:41234/sap/opu/odata/sap/API_MKT_CONTACT_SRV;v=0002}.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return the root URL of a service, e.g
+     */
     public URI serviceRoot(String serviceKey) {
         return URI.create(url + service(serviceKey).path());
     }
@@ -239,6 +260,7 @@ public final class MockMarketingSystem implements AutoCloseable {
      * Opens a service to the communication user, as an arrangement would.
      *
      * @param serviceKey the catalog key ({@code API_MKT_CONTACT_SRV;v=0002}) or the bare name
+     * @return this MockMarketingSystem
      * @throws IllegalArgumentException for a service not in the catalog or without a metadata document
      */
     public MockMarketingSystem activate(String serviceKey) {
@@ -251,60 +273,109 @@ public final class MockMarketingSystem implements AutoCloseable {
         return this;
     }
 
-    /** Closes a service to the communication user: it answers 403 from now on. */
+    /**
+     * Closes a service to the communication user: it answers 403 from now on.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem deactivate(String serviceKey) {
         active.remove(service(serviceKey).key());
         return this;
     }
 
+    /**
+     * Whether the service answers the communication user.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return whether active
+     */
     public boolean isActive(String serviceKey) {
         return active.contains(service(serviceKey).key());
     }
 
-    /** The keys of the active services, in catalog order. */
+    /** {@return the keys of the active services, in catalog order} */
     public List<String> activeServices() {
         return catalog.services().stream().map(CatalogService::key).filter(active::contains).toList();
     }
 
     // ---- faults ----
 
-    /** Delays every answer by this much (zero for none); a service's own latency takes precedence. */
+    /**
+     * Delays every answer by this much (zero for none); a service's own latency takes precedence.
+     *
+     * @param latency the delay
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem setLatency(Duration latency) {
         this.latency = nonNegative(latency);
         return this;
     }
 
-    /** Delays the answers of one service. */
+    /**
+     * Delays the answers of one service.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @param latency the delay
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem setLatency(String serviceKey, Duration latency) {
         serviceLatency.put(service(serviceKey).key(), nonNegative(latency));
         return this;
     }
 
-    /** The next {@code count} requests, to any path, are answered with {@code status} (400 to 599). */
+    /**
+     * The next {@code count} requests, to any path, are answered with {@code status} (400 to 599).
+     *
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem failNext(int status, int count) {
         allFailure = failure(status, count);
         return this;
     }
 
-    /** The next {@code count} requests to one service (service document, metadata or data) are answered with {@code status}. */
+    /**
+     * The next {@code count} requests to one service (service document, metadata or data) are answered with {@code status}.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem failNext(String serviceKey, int status, int count) {
         serviceFailures.put(service(serviceKey).key(), failure(status, count));
         return this;
     }
 
-    /** While on, every request is answered 200 with an HTML logon page, as a tenant does that expects SAML instead of basic authentication. */
+    /**
+     * While on, every request is answered 200 with an HTML logon page, as a tenant does that expects SAML instead of basic authentication.
+     *
+     * @param on the on
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem serveLoginPage(boolean on) {
         this.loginPage = on;
         return this;
     }
 
-    /** Serves only the first half of the service's {@code $metadata} document, so that it cannot be parsed. */
+    /**
+     * Serves only the first half of the service's {@code $metadata} document, so that it cannot be parsed.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem truncateMetadata(String serviceKey) {
         truncated.add(service(serviceKey).key());
         return this;
     }
 
-    /** Back to the state after construction: default switches, no faults, no recorded requests, no CSRF sessions. */
+    /**
+     * Back to the state after construction: default switches, no faults, no recorded requests, no CSRF sessions.
+     *
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem reset() {
         active.clear();
         for (CatalogService service : catalog.services()) {
@@ -387,16 +458,17 @@ public final class MockMarketingSystem implements AutoCloseable {
         return requests();
     }
 
-    /** Every request received so far (taken or not), oldest first. */
+    /** {@return every request received so far (taken or not), oldest first} */
     public List<RecordedRequest> requests() {
         return List.copyOf(recorded);
     }
 
+    /** {@return the request count} */
     public int requestCount() {
         return recorded.size();
     }
 
-    /** The most requests that were being served at the same moment since the start or the last {@link #reset()}. */
+    /** {@return the most requests that were being served at the same moment since the start or the last {@link #reset()}} */
     public int peakConcurrency() {
         return peakConcurrency.get();
     }
@@ -834,7 +906,12 @@ public final class MockMarketingSystem implements AutoCloseable {
         private Builder() {
         }
 
-        /** 0 (the default) for a free port. */
+        /**
+         * 0 (the default) for a free port.
+         *
+         * @param port the port, 0 for a free one
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -843,6 +920,12 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the user.
+         *
+         * @param user the user
+         * @return this builder
+         */
         public Builder user(String user) {
             Objects.requireNonNull(user, "user");
             if (user.isBlank() || user.contains(":")) {
@@ -852,6 +935,12 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the password.
+         *
+         * @param password the password
+         * @return this builder
+         */
         public Builder password(String password) {
             Objects.requireNonNull(password, "password");
             if (password.isEmpty()) {
@@ -861,13 +950,23 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
-        /** The services to serve (default: {@link ServiceCatalog#marketing()}); those without a metadata document start inactive. */
+        /**
+         * The services to serve (default: {@link ServiceCatalog#marketing()}); those without a metadata document start inactive.
+         *
+         * @param catalog the service catalog
+         * @return this builder
+         */
         public Builder catalog(ServiceCatalog catalog) {
             this.catalog = Objects.requireNonNull(catalog, "catalog");
             return this;
         }
 
-        /** Serves below a path, e.g. {@code /tenant-a}: the URL becomes {@code http://127.0.0.1:port/tenant-a}. */
+        /**
+         * Serves below a path, e.g. {@code /tenant-a}: the URL becomes {@code http://127.0.0.1:port/tenant-a}.
+         *
+         * @param pathPrefix the path prefix
+         * @return this builder
+         */
         public Builder pathPrefix(String pathPrefix) {
             Objects.requireNonNull(pathPrefix, "pathPrefix");
             String prefix = pathPrefix.strip();
@@ -882,7 +981,12 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
-        /** Threads serving requests (default {@value MockMarketingSystem#DEFAULT_THREADS}). */
+        /**
+         * Threads serving requests (default {@value MockMarketingSystem#DEFAULT_THREADS}).
+         *
+         * @param threads the threads
+         * @return this builder
+         */
         public Builder threads(int threads) {
             if (threads < 1 || threads > 1024) {
                 throw new IllegalArgumentException("threads must be between 1 and 1024, got " + threads);
@@ -895,6 +999,9 @@ public final class MockMarketingSystem implements AutoCloseable {
          * Serves this {@code $metadata} document for a service (by technical name, without
          * {@code ;v=}) instead of the bundled one, or for a service that has none bundled.
          *
+         * @param serviceName the service name
+         * @param document the document
+         * @return this builder
          * @throws IllegalArgumentException when the document cannot be parsed, with the parser's message
          */
         public Builder metadata(String serviceName, String document) {
@@ -964,6 +1071,7 @@ public final class MockMarketingSystem implements AutoCloseable {
         /**
          * Starts the mock.
          *
+         * @return the running mock; {@link MockMarketingSystem#close()} stops it
          * @throws UncheckedIOException when the port is taken
          */
         public MockMarketingSystem start() {
