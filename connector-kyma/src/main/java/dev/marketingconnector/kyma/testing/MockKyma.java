@@ -559,7 +559,7 @@ public final class MockKyma implements AutoCloseable {
      *
      * @param timeout how long to wait
      * @return the next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came
-     * @throws java.lang.InterruptedException when it fails
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     public Optional<ReceivedEvent> takeEvent(Duration timeout) throws InterruptedException {
         return Optional.ofNullable(eventQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -584,7 +584,7 @@ public final class MockKyma implements AutoCloseable {
      * @param count how many
      * @param timeout how long to wait
      * @return the events accepted by then, in arrival order
-     * @throws java.lang.InterruptedException when it fails
+     * @throws InterruptedException when the waiting thread is interrupted
      * @throws AssertionError when they do not arrive in time
      */
     public synchronized List<ReceivedEvent> awaitEvents(int count, Duration timeout) throws InterruptedException {
