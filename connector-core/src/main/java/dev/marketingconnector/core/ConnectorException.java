@@ -9,10 +9,21 @@ public class ConnectorException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the message
+     */
     public ConnectorException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the message
+     * @param cause the cause
+     */
     public ConnectorException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -34,27 +34,46 @@ import java.util.Set;
  */
 public final class BridgeConfig {
 
-    /** Listen on every interface. */
+    /**
+     * Listen on every interface, as a pod must; tests and demos on one machine want
+     * {@link Builder#loopbackOnFreePort()} instead (what {@code MockKyma} and {@code MockMarketingSystem} do).
+     */
     public static final String DEFAULT_HOST = "0.0.0.0";
+    /** The default HTTP port. */
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** The default token TTL. */
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
+    /** The default issuer. */
     public static final String DEFAULT_ISSUER = "marketing-connector";
+    /** The default audience. */
     public static final String DEFAULT_AUDIENCE = "marketing-connector-mqtt";
     /** HMAC-SHA256 needs a key of at least 256 bits. */
     public static final int MIN_SIGNING_KEY_BYTES = 32;
+    /** The default max payload bytes. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
+    /** The default max in flight per connection. */
     public static final int DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION = 64;
+    /** The default max in flight. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
+    /** The default keep alive factor. */
     public static final double DEFAULT_KEEP_ALIVE_FACTOR = 1.5;
+    /** The default connect timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long a client with keep-alive 0 (none) may stay silent. */
     public static final Duration DEFAULT_MAX_IDLE = Duration.ofMinutes(15);
+    /** The default HTTP idle timeout. */
     public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** The default max HTTP request bytes. */
     public static final int DEFAULT_MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+    /** The default publish attempts. */
     public static final int DEFAULT_PUBLISH_ATTEMPTS = 5;
+    /** The default retry backoff. */
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+    /** The default max retry backoff. */
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+    /** The default publish timeout. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+    /** The default shutdown deadline. */
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(10);
     /** 0 lets Netty choose (twice the number of cores). */
     public static final int DEFAULT_IO_THREADS = 0;
@@ -74,6 +93,7 @@ public final class BridgeConfig {
     public static final int DEFAULT_MAX_QOS2_AWAITING_RELEASE = 1024;
     /** Failed token requests (wrong client id or secret) per source address and window before 429. */
     public static final int DEFAULT_TOKEN_MAX_FAILURES = 10;
+    /** The window in which failed token requests from one address are counted. */
     public static final Duration DEFAULT_TOKEN_FAILURE_WINDOW = Duration.ofMinutes(1);
     /** Refused token requests and connections are logged once per source address and interval, with a count. */
     public static final Duration DEFAULT_FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
@@ -182,130 +202,156 @@ public final class BridgeConfig {
         trustedProxyHops = b.trustedProxyHops;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The address to listen on. */
+    /** {@return the address to listen on} */
     public String host() {
         return host;
     }
 
-    /** The HTTP/WebSocket port; 0 picks a free one ({@link MqttBridge#httpPort()} tells which). */
+    /** {@return the HTTP/WebSocket port; 0 picks a free one ({@link MqttBridge#httpPort()} tells which)} */
     public int httpPort() {
         return httpPort;
     }
 
-    /** The plain MQTT-over-TCP port, if enabled. */
+    /** {@return the plain MQTT-over-TCP port, if enabled} */
     public OptionalInt tcpPort() {
         return tcpPort;
     }
 
+    /** {@return whether TLS enabled} */
     public boolean tlsEnabled() {
         return tlsCertificateChain != null;
     }
 
+    /** {@return the TLS certificate chain} */
     public Optional<Path> tlsCertificateChain() {
         return Optional.ofNullable(tlsCertificateChain);
     }
 
+    /** {@return the TLS private key} */
     public Optional<Path> tlsPrivateKey() {
         return Optional.ofNullable(tlsPrivateKey);
     }
 
-    /** The OAuth client id the SAP system uses at the token endpoint. */
+    /** {@return the OAuth client id the SAP system uses at the token endpoint} */
     public String clientId() {
         return clientId;
     }
 
+    /** {@return the client secret} */
     public Secret clientSecret() {
         return clientSecret;
     }
 
-    /** The HMAC key for tokens, if configured; otherwise each bridge generates its own at start. */
+    /** {@return the HMAC key for tokens, if configured; otherwise each bridge generates its own at start} */
     public Optional<Secret> tokenSigningKey() {
         return Optional.ofNullable(tokenSigningKey);
     }
 
+    /** {@return the token TTL} */
     public Duration tokenTtl() {
         return tokenTtl;
     }
 
+    /** {@return the issuer} */
     public String issuer() {
         return issuer;
     }
 
+    /** {@return the audience} */
     public String audience() {
         return audience;
     }
 
-    /** Whether a WebSocket upgrade without a bearer token is let through, the token then being the CONNECT password. */
+    /** {@return whether a WebSocket upgrade without a bearer token is let through, the token then being the CONNECT password} */
     public boolean tokenAsConnectPassword() {
         return tokenAsConnectPassword;
     }
 
+    /** {@return the max payload bytes} */
     public int maxPayloadBytes() {
         return maxPayloadBytes;
     }
 
+    /** {@return the max in flight per connection} */
     public int maxInFlightPerConnection() {
         return maxInFlightPerConnection;
     }
 
+    /** {@return the max in flight} */
     public int maxInFlight() {
         return maxInFlight;
     }
 
+    /** {@return the keep alive factor} */
     public double keepAliveFactor() {
         return keepAliveFactor;
     }
 
+    /** {@return the connect timeout} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /** {@return the max idle} */
     public Duration maxIdle() {
         return maxIdle;
     }
 
+    /** {@return the HTTP idle timeout} */
     public Duration httpIdleTimeout() {
         return httpIdleTimeout;
     }
 
+    /** {@return the max HTTP request bytes} */
     public int maxHttpRequestBytes() {
         return maxHttpRequestBytes;
     }
 
-    /** Attempts per event, the first included, before the connection is closed without PUBACK. */
+    /**
+     * Attempts per event, the first included, before the connection is closed without PUBACK.
+     *
+     * @return the publish attempts
+     */
     public int publishAttempts() {
         return publishAttempts;
     }
 
+    /** {@return the retry backoff} */
     public Duration retryBackoff() {
         return retryBackoff;
     }
 
+    /** {@return the max retry backoff} */
     public Duration maxRetryBackoff() {
         return maxRetryBackoff;
     }
 
+    /** {@return the publish timeout} */
     public Duration publishTimeout() {
         return publishTimeout;
     }
 
+    /** {@return the shutdown deadline} */
     public Duration shutdownDeadline() {
         return shutdownDeadline;
     }
 
+    /** {@return the topic spaces} */
     public List<String> topicSpaces() {
         return topicSpaces;
     }
 
+    /** {@return the clock} */
     public Clock clock() {
         return clock;
     }
 
-    /** The AsyncAPI document served at {@code /asyncapi.json}, if any (a copy). */
+    /** {@return the AsyncAPI document served at {@code /asyncapi.json}, if any (a copy)} */
     public Optional<JsonNode> asyncApi() {
         return Optional.ofNullable(asyncApi).map(JsonNode::deepCopy);
     }
@@ -314,81 +360,87 @@ public final class BridgeConfig {
         return asyncApi;
     }
 
+    /** {@return the publisher} */
     public EventPublisher publisher() {
         return publisher;
     }
 
+    /** {@return the dead letter sink} */
     public DeadLetterSink deadLetterSink() {
         return deadLetterSink;
     }
 
+    /** {@return the listeners} */
     public List<BridgeListener> listeners() {
         return listeners;
     }
 
+    /** {@return the routes} */
     public Map<String, HttpRoute> routes() {
         return routes;
     }
 
+    /** {@return the I/O threads} */
     public int ioThreads() {
         return ioThreads;
     }
 
-    /** Open connections on all ports together; a connection beyond it is closed at once. */
+    /** {@return open connections on all ports together; a connection beyond it is closed at once} */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** Open connections from one source address (the TCP peer); a connection beyond it is closed at once. */
+    /** {@return open connections from one source address (the TCP peer); a connection beyond it is closed at once} */
     public int maxConnectionsPerAddress() {
         return maxConnectionsPerAddress;
     }
 
-    /** How long one HTTP request, head and body, may take to arrive; a connection that misses it is closed. */
+    /** {@return how long one HTTP request, head and body, may take to arrive; a connection that misses it is closed} */
     public Duration httpRequestTimeout() {
         return httpRequestTimeout;
     }
 
-    /** Requests a connection may have sent ahead of its unwritten answers; one more closes the connection. */
+    /** {@return requests a connection may have sent ahead of its unwritten answers; one more closes the connection} */
     public int maxPipelinedRequests() {
         return maxPipelinedRequests;
     }
 
-    /** The longest MQTT keep-alive honoured: a client asking for more is closed after this × the keep-alive factor of silence. */
+    /** {@return the longest MQTT keep-alive honoured: a client asking for more is closed after this × the keep-alive factor of silence} */
     public Duration maxKeepAlive() {
         return maxKeepAlive;
     }
 
-    /** How long a QoS 2 packet id answered with PUBREC is remembered while its PUBREL does not come. */
+    /** {@return how long a QoS 2 packet id answered with PUBREC is remembered while its PUBREL does not come} */
     public Duration qos2ReleaseTimeout() {
         return qos2ReleaseTimeout;
     }
 
-    /** QoS 2 packet ids awaiting PUBREL kept per connection; beyond it the oldest is forgotten. */
+    /** {@return QoS 2 packet ids awaiting PUBREL kept per connection; beyond it the oldest is forgotten} */
     public int maxQos2AwaitingRelease() {
         return maxQos2AwaitingRelease;
     }
 
-    /** Failed token requests per source address within {@link #tokenFailureWindow()} before the address gets 429. */
+    /** {@return failed token requests per source address within {@link #tokenFailureWindow()} before the address gets 429} */
     public int tokenMaxFailures() {
         return tokenMaxFailures;
     }
 
+    /** {@return the window in which failed token requests from one address are counted} */
     public Duration tokenFailureWindow() {
         return tokenFailureWindow;
     }
 
-    /** Refused token requests and refused connections are logged once per address and interval, with a count. */
+    /** {@return the interval in which refused token requests and refused connections are logged once per address, with a count} */
     public Duration failureLogInterval() {
         return failureLogInterval;
     }
 
-    /** How far in the future a token's issue time may lie before the token is refused. */
+    /** {@return how far in the future a token's issue time may lie before the token is refused} */
     public Duration tokenClockSkew() {
         return tokenClockSkew;
     }
 
-    /** Proxies in front of the HTTP port that append to {@code X-Forwarded-For}; 0 trusts no header. */
+    /** {@return proxies in front of the HTTP port that append to {@code X-Forwarded-For}; 0 trusts no header} */
     public int trustedProxyHops() {
         return trustedProxyHops;
     }
@@ -398,6 +450,9 @@ public final class BridgeConfig {
      * at least {@value #MIN_CLIENT_SECRET_LENGTH} characters, {@value #MIN_CLIENT_SECRET_DISTINCT_CHARACTERS}
      * of them different (a random one from {@code openssl rand -base64 24} has 32). The reason never
      * contains the secret.
+     *
+     * @param secret the secret
+     * @return the client secret weakness
      */
     public static Optional<String> clientSecretWeakness(Secret secret) {
         Objects.requireNonNull(secret, "secret");
@@ -488,6 +543,12 @@ public final class BridgeConfig {
         private Builder() {
         }
 
+        /**
+         * Sets the host.
+         *
+         * @param host the host
+         * @return this builder
+         */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
             if (host.isBlank()) {
@@ -497,13 +558,35 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** 0 picks a free port. */
+        /**
+         * Listens on the loopback address ({@code 127.0.0.1}) on a free HTTP port, as {@code MockKyma} and
+         * {@code MockMarketingSystem} do: for tests, demos and anything that must not be reachable from
+         * other machines. Same as {@code host("127.0.0.1").httpPort(0)}; the defaults
+         * ({@value #DEFAULT_HOST}:{@value #DEFAULT_HTTP_PORT}) suit a pod. {@link MqttBridge#baseUri()} tells the port.
+         *
+         * @return this builder
+         */
+        public Builder loopbackOnFreePort() {
+            return host("127.0.0.1").httpPort(0);
+        }
+
+        /**
+         * 0 picks a free port.
+         *
+         * @param port the port, 0 for a free one
+         * @return this builder
+         */
         public Builder httpPort(int port) {
             this.httpPort = port("httpPort", port);
             return this;
         }
 
-        /** Also accept plain MQTT over TCP on this port (0 picks a free one); the token is then the CONNECT password. */
+        /**
+         * Also accept plain MQTT over TCP on this port (0 picks a free one); the token is then the CONNECT password.
+         *
+         * @param port the port, 0 for a free one
+         * @return this builder
+         */
         public Builder tcpPort(int port) {
             this.tcpPort = OptionalInt.of(port("tcpPort", port));
             return this;
@@ -516,7 +599,13 @@ public final class BridgeConfig {
             return port;
         }
 
-        /** Serve TLS on every port, from a PEM certificate chain and a PEM (PKCS#8) private key. */
+        /**
+         * Serve TLS on every port, from a PEM certificate chain and a PEM (PKCS#8) private key.
+         *
+         * @param certificateChain the certificate chain
+         * @param privateKey the private key
+         * @return this builder
+         */
         public Builder tls(Path certificateChain, Path privateKey) {
             this.tlsCertificateChain = readable("tls certificate chain", certificateChain);
             this.tlsPrivateKey = readable("tls private key", privateKey);
@@ -531,7 +620,13 @@ public final class BridgeConfig {
             return file;
         }
 
-        /** The client id and secret the SAP system presents at {@code /oauth/token}. */
+        /**
+         * The client id and secret the SAP system presents at {@code /oauth/token}.
+         *
+         * @param clientId the client id
+         * @param clientSecret the client secret
+         * @return this builder
+         */
         public Builder oauthClient(String clientId, Secret clientSecret) {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(clientSecret, "clientSecret");
@@ -549,13 +644,23 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Takes the OAuth client id and secret from the connector's seven settings. */
+        /**
+         * Takes the OAuth client id and secret from the connector's seven settings.
+         *
+         * @param configuration the connector configuration
+         * @return this builder
+         */
         public Builder connector(ConnectorConfiguration configuration) {
             Objects.requireNonNull(configuration, "configuration");
             return oauthClient(configuration.oauthClientId(), configuration.oauthClientSecret());
         }
 
-        /** The HMAC-SHA256 key for tokens (at least 32 bytes as UTF-8); share it between replicas. */
+        /**
+         * The HMAC-SHA256 key for tokens (at least 32 bytes as UTF-8); share it between replicas.
+         *
+         * @param key the key
+         * @return this builder
+         */
         public Builder tokenSigningKey(Secret key) {
             Objects.requireNonNull(key, "tokenSigningKey");
             int bytes = key.reveal().getBytes(StandardCharsets.UTF_8).length;
@@ -567,6 +672,12 @@ public final class BridgeConfig {
             return this;
         }
 
+        /**
+         * Sets the token TTL.
+         *
+         * @param ttl the TTL
+         * @return this builder
+         */
         public Builder tokenTtl(Duration ttl) {
             this.tokenTtl = positive("tokenTtl", ttl);
             if (ttl.toSeconds() < 1) {
@@ -575,11 +686,23 @@ public final class BridgeConfig {
             return this;
         }
 
+        /**
+         * Sets the issuer.
+         *
+         * @param issuer the issuer
+         * @return this builder
+         */
         public Builder issuer(String issuer) {
             this.issuer = nonBlank("issuer", issuer);
             return this;
         }
 
+        /**
+         * Sets the audience.
+         *
+         * @param audience the audience
+         * @return this builder
+         */
         public Builder audience(String audience) {
             this.audience = nonBlank("audience", audience);
             return this;
@@ -589,13 +712,21 @@ public final class BridgeConfig {
          * Lets a WebSocket upgrade without an {@code Authorization} header through; such a client must
          * then send the token as its CONNECT password (user name ignored) or is refused with
          * "not authorized". Off by default: SAP sends the token at the upgrade.
+         *
+         * @param allowed the allowed
+         * @return this builder
          */
         public Builder tokenAsConnectPassword(boolean allowed) {
             this.tokenAsConnectPassword = allowed;
             return this;
         }
 
-        /** Larger payloads are dead-lettered and acknowledged; a packet over twice this closes the connection. */
+        /**
+         * Larger payloads are dead-lettered and acknowledged; a packet over twice this closes the connection.
+         *
+         * @param bytes the bytes
+         * @return this builder
+         */
         public Builder maxPayloadBytes(int bytes) {
             if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxPayloadBytes must be 1 KiB..64 MiB, got " + bytes);
@@ -604,17 +735,34 @@ public final class BridgeConfig {
             return this;
         }
 
+        /**
+         * Sets the max in flight per connection.
+         *
+         * @param messages the messages
+         * @return this builder
+         */
         public Builder maxInFlightPerConnection(int messages) {
             this.maxInFlightPerConnection = atLeastOne("maxInFlightPerConnection", messages);
             return this;
         }
 
+        /**
+         * Sets the max in flight.
+         *
+         * @param messages the messages
+         * @return this builder
+         */
         public Builder maxInFlight(int messages) {
             this.maxInFlight = atLeastOne("maxInFlight", messages);
             return this;
         }
 
-        /** The client's keep-alive times this is how long a silent connection lives (MQTT says 1.5). */
+        /**
+         * The client's keep-alive times this is how long a silent connection lives (MQTT says 1.5).
+         *
+         * @param factor the factor
+         * @return this builder
+         */
         public Builder keepAliveFactor(double factor) {
             if (!(factor >= 1.0 && factor <= 10.0)) {
                 throw new IllegalArgumentException("keepAliveFactor must be 1..10, got " + factor);
@@ -623,23 +771,45 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** How long after opening the connection the CONNECT must have arrived. */
+        /**
+         * How long after opening the connection the CONNECT must have arrived.
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
-        /** How long a client that asked for no keep-alive may stay silent. */
+        /**
+         * How long a client that asked for no keep-alive may stay silent.
+         *
+         * @param idle the idle
+         * @return this builder
+         */
         public Builder maxIdle(Duration idle) {
             this.maxIdle = positive("maxIdle", idle);
             return this;
         }
 
+        /**
+         * Sets the HTTP idle timeout.
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder httpIdleTimeout(Duration timeout) {
             this.httpIdleTimeout = positive("httpIdleTimeout", timeout);
             return this;
         }
 
+        /**
+         * Sets the max HTTP request bytes.
+         *
+         * @param bytes the bytes
+         * @return this builder
+         */
         public Builder maxHttpRequestBytes(int bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("maxHttpRequestBytes must be >= 1024, got " + bytes);
@@ -648,13 +818,24 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Attempts per event on transient failures, the first included (1 = no retry). */
+        /**
+         * Attempts per event on transient failures, the first included (1 = no retry).
+         *
+         * @param attempts the attempts
+         * @return this builder
+         */
         public Builder publishAttempts(int attempts) {
             this.publishAttempts = atLeastOne("publishAttempts", attempts);
             return this;
         }
 
-        /** Back-off between attempts: {@code initial}, doubling up to {@code max}. */
+        /**
+         * Back-off between attempts: {@code initial}, doubling up to {@code max}.
+         *
+         * @param initial the initial
+         * @param max the max
+         * @return this builder
+         */
         public Builder retryBackoff(Duration initial, Duration max) {
             positive("retryBackoff", initial);
             positive("maxRetryBackoff", max);
@@ -663,12 +844,23 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** How long one publish attempt may take before it counts as a transient failure. */
+        /**
+         * How long one publish attempt may take before it counts as a transient failure.
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder publishTimeout(Duration timeout) {
             this.publishTimeout = positive("publishTimeout", timeout);
             return this;
         }
 
+        /**
+         * Sets the shutdown deadline.
+         *
+         * @param deadline the deadline
+         * @return this builder
+         */
         public Builder shutdownDeadline(Duration deadline) {
             Objects.requireNonNull(deadline, "shutdownDeadline");
             if (deadline.isNegative()) {
@@ -678,19 +870,35 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** A topic space of the SAP arrangement, stripped when an event type is derived from the topic. */
+        /**
+         * A topic space of the SAP arrangement, stripped when an event type is derived from the topic.
+         *
+         * @param topicSpace the topic space
+         * @return this builder
+         */
         public Builder topicSpace(String topicSpace) {
             SapEventMapper.normalizeTopicSpace(Objects.requireNonNull(topicSpace, "topicSpace"));
             this.topicSpaces.add(topicSpace);
             return this;
         }
 
+        /**
+         * Sets the clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The event catalog served at {@code /asyncapi.json} (current Kyma's Events entry points there). */
+        /**
+         * The event catalog served at {@code /asyncapi.json} (current Kyma's Events entry points there).
+         *
+         * @param document the document
+         * @return this builder
+         */
         public Builder asyncApi(JsonNode document) {
             Objects.requireNonNull(document, "asyncApi");
             if (!document.isObject()) {
@@ -700,25 +908,46 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Where events go. The bridge does not close it. */
+        /**
+         * Where events go. The bridge does not close it.
+         *
+         * @param publisher the publisher
+         * @return this builder
+         */
         public Builder publisher(EventPublisher publisher) {
             this.publisher = Objects.requireNonNull(publisher, "publisher");
             return this;
         }
 
-        /** Defaults to a {@link LoggingDeadLetterSink}. */
+        /**
+         * Defaults to a {@link LoggingDeadLetterSink}.
+         *
+         * @param sink the sink
+         * @return this builder
+         */
         public Builder deadLetterSink(DeadLetterSink sink) {
             this.deadLetterSink = Objects.requireNonNull(sink, "deadLetterSink");
             return this;
         }
 
-        /** Adds a listener; several may be added. */
+        /**
+         * Adds a listener; several may be added.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(BridgeListener listener) {
             this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
-        /** Adds a route on the HTTP port, such as {@code /metrics}; the bridge's own paths cannot be taken. */
+        /**
+         * Adds a route on the HTTP port, such as {@code /metrics}; the bridge's own paths cannot be taken.
+         *
+         * @param path the path
+         * @param route the route
+         * @return this builder
+         */
         public Builder route(String path, HttpRoute route) {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(route, "route");
@@ -732,7 +961,12 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Netty I/O threads; 0 lets Netty choose. */
+        /**
+         * Netty I/O threads; 0 lets Netty choose.
+         *
+         * @param threads the threads
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             if (threads < 0) {
                 throw new IllegalArgumentException("ioThreads must be >= 0, got " + threads);
@@ -741,13 +975,23 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Open connections on all ports together; a connection beyond it is closed as soon as it is accepted. */
+        /**
+         * Open connections on all ports together; a connection beyond it is closed as soon as it is accepted.
+         *
+         * @param connections the connections
+         * @return this builder
+         */
         public Builder maxConnections(int connections) {
             this.maxConnections = atLeastOne("maxConnections", connections);
             return this;
         }
 
-        /** Open connections from one source address; behind a proxy every connection comes from the proxy's address. */
+        /**
+         * Open connections from one source address; behind a proxy every connection comes from the proxy's address.
+         *
+         * @param connections the connections
+         * @return this builder
+         */
         public Builder maxConnectionsPerAddress(int connections) {
             this.maxConnectionsPerAddress = atLeastOne("maxConnectionsPerAddress", connections);
             return this;
@@ -757,6 +1001,9 @@ public final class BridgeConfig {
          * How long one HTTP request may take to arrive, head and body, counted from the connection's
          * start or from the first byte after the previous request; a connection that misses it is
          * closed, however steadily it trickles bytes.
+         *
+         * @param timeout the timeout
+         * @return this builder
          */
         public Builder httpRequestTimeout(Duration timeout) {
             this.httpRequestTimeout = positive("httpRequestTimeout", timeout);
@@ -767,13 +1014,21 @@ public final class BridgeConfig {
          * Requests a connection may send ahead while its earlier answers are not written (the peer
          * does not read them): the bridge then stops reading the socket, and one request more than
          * this closes the connection.
+         *
+         * @param requests the requests
+         * @return this builder
          */
         public Builder maxPipelinedRequests(int requests) {
             this.maxPipelinedRequests = atLeastOne("maxPipelinedRequests", requests);
             return this;
         }
 
-        /** The longest keep-alive a client gets; one asking for more is treated as asking for this. */
+        /**
+         * The longest keep-alive a client gets; one asking for more is treated as asking for this.
+         *
+         * @param keepAlive the keep alive
+         * @return this builder
+         */
         public Builder maxKeepAlive(Duration keepAlive) {
             this.maxKeepAlive = positive("maxKeepAlive", keepAlive);
             if (keepAlive.toSeconds() < 1 || keepAlive.toSeconds() > 65_535) {
@@ -782,13 +1037,23 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** How long a QoS 2 packet id is remembered after PUBREC while no PUBREL comes. */
+        /**
+         * How long a QoS 2 packet id is remembered after PUBREC while no PUBREL comes.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder qos2ReleaseTimeout(Duration timeout) {
             this.qos2ReleaseTimeout = positive("qos2ReleaseTimeout", timeout);
             return this;
         }
 
-        /** QoS 2 packet ids awaiting PUBREL per connection; beyond it the oldest is forgotten. */
+        /**
+         * QoS 2 packet ids awaiting PUBREL per connection; beyond it the oldest is forgotten.
+         *
+         * @param ids the ids
+         * @return this builder
+         */
         public Builder maxQos2AwaitingRelease(int ids) {
             if (ids < 1 || ids > 65_535) {
                 throw new IllegalArgumentException("maxQos2AwaitingRelease must be 1..65535, got " + ids);
@@ -801,6 +1066,10 @@ public final class BridgeConfig {
          * Token throttling: after {@code failures} failed token requests (wrong client id or secret)
          * from one source address within {@code window}, that address gets 429 with Retry-After
          * for every token request until the window ends.
+         *
+         * @param failures the failures
+         * @param window the window
+         * @return this builder
          */
         public Builder tokenThrottle(int failures, Duration window) {
             this.tokenMaxFailures = atLeastOne("tokenMaxFailures", failures);
@@ -811,13 +1080,23 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Refused token requests and connections are logged once per source address and interval, with a count. */
+        /**
+         * Refused token requests and connections are logged once per source address and interval, with a count.
+         *
+         * @param interval the interval
+         * @return this builder
+         */
         public Builder failureLogInterval(Duration interval) {
             this.failureLogInterval = positive("failureLogInterval", interval);
             return this;
         }
 
-        /** How far in the future a token's issue time may lie (the replicas' clocks differ a little). */
+        /**
+         * How far in the future a token's issue time may lie (the replicas' clocks differ a little).
+         *
+         * @param skew the skew
+         * @return this builder
+         */
         public Builder tokenClockSkew(Duration skew) {
             Objects.requireNonNull(skew, "tokenClockSkew");
             if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -832,6 +1111,9 @@ public final class BridgeConfig {
          * {@code X-Forwarded-For} (the Istio ingress gateway is one): the client address for
          * token throttling and logs is then the {@code hops}-th entry from the right. 0 (default)
          * trusts no header and uses the TCP peer.
+         *
+         * @param hops the hops
+         * @return this builder
          */
         public Builder trustedProxyHops(int hops) {
             if (hops < 0 || hops > 10) {
@@ -842,6 +1124,7 @@ public final class BridgeConfig {
         }
 
         /**
+         * @return the build
          * @throws IllegalStateException naming every missing setting or conflict
          */
         public BridgeConfig build() {

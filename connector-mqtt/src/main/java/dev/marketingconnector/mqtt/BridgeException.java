@@ -10,10 +10,21 @@ public class BridgeException extends ConnectorException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the message
+     */
     public BridgeException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the message
+     * @param cause the cause
+     */
     public BridgeException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -50,6 +50,7 @@ public interface BridgeListener {
 
     /** The outcome of a request to the token endpoint. */
     enum TokenOutcome {
+        /** A token was issued (200). */
         ISSUED,
         /** Unknown client or wrong secret (401). */
         INVALID_CLIENT,
@@ -61,35 +62,75 @@ public interface BridgeListener {
         THROTTLED
     }
 
-    /** A client's CONNECT was accepted. */
+    /**
+     * A client's CONNECT was accepted.
+     *
+     * @param clientId the client id
+     * @param remoteAddress the remote address
+     */
     default void connectionOpened(String clientId, String remoteAddress) {
     }
 
-    /** An accepted connection ended. */
+    /**
+     * An accepted connection ended.
+     *
+     * @param clientId the client id
+     * @param remoteAddress the remote address
+     * @param reason why
+     */
     default void connectionClosed(String clientId, String remoteAddress, CloseReason reason) {
     }
 
-    /** A WebSocket upgrade or a CONNECT was refused, or a socket over a connection limit was closed. */
+    /**
+     * A WebSocket upgrade or a CONNECT was refused, or a socket over a connection limit was closed.
+     *
+     * @param remoteAddress the remote address
+     * @param reason why
+     */
     default void connectRefused(String remoteAddress, ConnectRefusal reason) {
     }
 
-    /** A PUBLISH arrived (duplicates of a message still in flight are not counted). */
+    /**
+     * A PUBLISH arrived (duplicates of a message still in flight are not counted).
+     *
+     * @param clientId the client id
+     * @param topic the MQTT topic
+     */
     default void eventReceived(String clientId, String topic) {
     }
 
-    /** The event service accepted an event; {@code latency} runs from the PUBLISH's arrival. */
+    /**
+     * The event service accepted an event; {@code latency} runs from the PUBLISH's arrival.
+     *
+     * @param clientId the client id
+     * @param latency the delay
+     */
     default void eventForwarded(String clientId, Duration latency) {
     }
 
-    /** Forwarding failed transiently; attempt {@code attempt} will follow after a back-off. */
+    /**
+     * Forwarding failed transiently; attempt {@code attempt} will follow after a back-off.
+     *
+     * @param clientId the client id
+     * @param attempt the attempt
+     * @param failure the failure
+     */
     default void eventRetried(String clientId, int attempt, RuntimeException failure) {
     }
 
-    /** A message was acknowledged without being forwarded. */
+    /**
+     * A message was acknowledged without being forwarded.
+     *
+     * @param deadLetter the dead letter
+     */
     default void eventDeadLettered(DeadLetter deadLetter) {
     }
 
-    /** A request to the token endpoint was answered. */
+    /**
+     * A request to the token endpoint was answered.
+     *
+     * @param outcome the outcome
+     */
     default void tokenRequest(TokenOutcome outcome) {
     }
 }

@@ -31,6 +31,16 @@ public record DeadLetter(Instant time, Reason reason, String detail, String topi
         REJECTED
     }
 
+    /**
+     * Checks the components.
+     *
+     * @param time when the bridge gave up on the message
+     * @param reason why, as a small fixed set (fit for a metric tag)
+     * @param detail a sentence naming the field or limit at fault
+     * @param topic the MQTT topic it was published to
+     * @param clientId the MQTT client that sent it
+     * @param payloadBytes the payload's size
+     */
     public DeadLetter {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(reason, "reason");

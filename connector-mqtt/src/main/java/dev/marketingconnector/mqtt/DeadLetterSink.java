@@ -9,9 +9,14 @@ import java.util.List;
 @FunctionalInterface
 public interface DeadLetterSink {
 
+    /**
+     * Takes one dead letter.
+     *
+     * @param deadLetter the dead letter
+     */
     void accept(DeadLetter deadLetter);
 
-    /** The most recent dead letters, newest last, if the sink keeps any (for a status page). */
+    /** {@return the most recent dead letters, newest last, if the sink keeps any (for a status page)} */
     default List<DeadLetter> recent() {
         return List.of();
     }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoggingDeadLetterSink implements DeadLetterSink {
 
+    /** The default capacity. */
     public static final int DEFAULT_CAPACITY = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(LoggingDeadLetterSink.class);
@@ -21,11 +22,16 @@ public final class LoggingDeadLetterSink implements DeadLetterSink {
     private final int capacity;
     private final Deque<DeadLetter> recent;
 
+    /** Creates a LoggingDeadLetterSink. */
     public LoggingDeadLetterSink() {
         this(DEFAULT_CAPACITY);
     }
 
-    /** Keeps the last {@code capacity} dead letters (0 keeps none). */
+    /**
+     * Keeps the last {@code capacity} dead letters (0 keeps none).
+     *
+     * @param capacity the capacity
+     */
     public LoggingDeadLetterSink(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);

@@ -66,6 +66,11 @@ public final class MqttBridge implements AutoCloseable {
     private int tcpPort = -1;
     private ScheduledFuture<?> housekeeping;
 
+    /**
+     * Creates a MqttBridge.
+     *
+     * @param config the settings
+     */
     public MqttBridge(BridgeConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.context = new BridgeContext(config, TokenService.create(config));
@@ -74,6 +79,7 @@ public final class MqttBridge implements AutoCloseable {
     /**
      * Binds the ports and returns once they accept connections.
      *
+     * @return the MQTT bridge
      * @throws BridgeException naming the address when a port cannot be bound or TLS cannot be set up
      */
     public synchronized MqttBridge start() {
@@ -133,24 +139,24 @@ public final class MqttBridge implements AutoCloseable {
         }
     }
 
-    /** The port the HTTP/WebSocket server listens on (useful with port 0). */
+    /** {@return the port the HTTP/WebSocket server listens on (useful with port 0)} */
     public synchronized int httpPort() {
         requireStarted();
         return httpPort;
     }
 
-    /** The MQTT-over-TCP port, if that listener is enabled. */
+    /** {@return the MQTT-over-TCP port, if that listener is enabled} */
     public synchronized OptionalInt tcpPort() {
         requireStarted();
         return tcpPort < 0 ? OptionalInt.empty() : OptionalInt.of(tcpPort);
     }
 
-    /** {@code http(s)://host:port}, with the loopback address when listening on every interface. */
+    /** {@return {@code http(s)://host:port}, with the loopback address when listening on every interface} */
     public URI baseUri() {
         return URI.create((config.tlsEnabled() ? "https" : "http") + "://" + displayHost() + ":" + httpPort());
     }
 
-    /** The WebSocket endpoint, {@code ws(s)://host:port/mqtt}. */
+    /** {@return the WebSocket endpoint, {@code ws(s)://host:port/mqtt}} */
     public URI webSocketUri() {
         return URI.create((config.tlsEnabled() ? "wss" : "ws") + "://" + displayHost() + ":" + httpPort() + "/mqtt");
     }
@@ -169,36 +175,45 @@ public final class MqttBridge implements AutoCloseable {
         }
     }
 
+    /** {@return the config} */
     public BridgeConfig config() {
         return config;
     }
 
-    /** Listening, not shutting down, and the publisher's circuit not open ({@code GET /readyz}). */
+    /**
+     * Listening, not shutting down, and the publisher's circuit not open ({@code GET /readyz}).
+     *
+     * @return whether ready
+     */
     public boolean isReady() {
         return context.notReadyReason() == null;
     }
 
-    /** Messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots). */
+    /**
+     * Messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots).
+     *
+     * @return messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots)
+     */
     public int inFlight() {
         return context.flow.inFlight();
     }
 
-    /** The clients connected now (CONNECT accepted), in no particular order. */
+    /** {@return the clients connected now (CONNECT accepted), in no particular order} */
     public List<ConnectedClient> connectedClients() {
         return context.clients.values().stream().filter(MqttConnection::isConnected).map(MqttConnection::snapshot).toList();
     }
 
-    /** How many clients are connected now (CONNECT accepted), without listing them. */
+    /** {@return how many clients are connected now (CONNECT accepted), without listing them} */
     public int connectedClientCount() {
         return (int) context.clients.values().stream().filter(MqttConnection::isConnected).count();
     }
 
-    /** Open sockets on all ports (HTTP, WebSocket, MQTT over TCP), each counting against {@code maxConnections}. */
+    /** {@return open sockets on all ports (HTTP, WebSocket, MQTT over TCP), each counting against {@code maxConnections}} */
     public int openConnections() {
         return context.limits.open();
     }
 
-    /** The most recent dead letters the configured sink keeps. */
+    /** {@return the most recent dead letters the configured sink keeps} */
     public List<DeadLetter> recentDeadLetters() {
         return config.deadLetterSink().recent();
     }
@@ -209,6 +224,7 @@ public final class MqttBridge implements AutoCloseable {
      * every connection. Messages not yet forwarded are not acknowledged, so clients send them again.
      * The publisher is not closed (it belongs to the caller).
      *
+     * @param deadline the deadline
      * @return true when every connection finished its work before the deadline
      */
     public boolean shutdown(Duration deadline) {

@@ -86,12 +86,19 @@ public final class SapEventMapper {
         return s + "/";
     }
 
-    /** The topic spaces this mapper strips, each with a trailing {@code /}. */
+    /** {@return the topic spaces this mapper strips, each with a trailing {@code /}} */
     public List<String> topicSpaces() {
         return topicSpacePrefixes;
     }
 
-    /** Maps a whole payload array. */
+    /**
+     * Maps a whole payload array.
+     *
+     * @param topic the MQTT topic
+     * @param payload the payload
+     * @param receivedAt the received at
+     * @return the business event
+     */
     public BusinessEvent map(String topic, byte[] payload, Instant receivedAt) {
         return map(topic, payload, 0, payload.length, receivedAt);
     }
@@ -99,7 +106,12 @@ public final class SapEventMapper {
     /**
      * Maps {@code length} payload bytes starting at {@code offset}.
      *
+     * @param topic the MQTT topic
+     * @param payload the payload
+     * @param offset the offset
+     * @param length the length
      * @param receivedAt the event time to use when the payload has none
+     * @return the business event
      * @throws EventMappingException when the payload can never become an event
      */
     public BusinessEvent map(String topic, byte[] payload, int offset, int length, Instant receivedAt) {
@@ -130,7 +142,12 @@ public final class SapEventMapper {
         return new BusinessEvent(id, type, time, data);
     }
 
-    /** The event type a topic alone gives (used when the payload names none). */
+    /**
+     * The event type a topic alone gives (used when the payload names none).
+     *
+     * @param topic the MQTT topic
+     * @return the event type a topic alone gives (used when the payload names none)
+     */
     public EventType typeFromTopic(String topic) {
         String rest = null;
         for (String prefix : topicSpacePrefixes) {

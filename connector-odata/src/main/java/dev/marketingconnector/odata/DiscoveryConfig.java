@@ -21,14 +21,21 @@ import java.util.Objects;
  */
 public final class DiscoveryConfig {
 
+    /** The default parallelism. */
     public static final int DEFAULT_PARALLELISM = 8;
+    /** The default request timeout. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** The default deadline. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(2);
+    /** The default max attempts. */
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** The default initial backoff. */
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+    /** The default backoff multiplier. */
     public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
     /** More parallel requests than this would only queue up in the SAP system's work processes. */
     public static final int MAX_PARALLELISM = 64;
+    /** The max attempts limit. */
     public static final int MAX_ATTEMPTS_LIMIT = 10;
 
     private final URI systemUrl;
@@ -53,61 +60,72 @@ public final class DiscoveryConfig {
         this.clock = builder.clock;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder with the system URL and communication user of a connector configuration, the rest at defaults. */
+    /**
+     * A builder with the system URL and communication user of a connector configuration, the rest at defaults.
+     *
+     * @param configuration the connector configuration
+     * @return a builder with the defaults
+     */
     public static Builder from(ConnectorConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration");
         return builder().systemUrl(configuration.systemUrl()).user(configuration.communicationUser());
     }
 
-    /** The SAP system's base URL, without a trailing slash; may carry a path prefix. */
+    /** {@return the SAP system's base URL, without a trailing slash; may carry a path prefix} */
     public URI systemUrl() {
         return systemUrl;
     }
 
+    /** {@return the user} */
     public CommunicationUser user() {
         return user;
     }
 
-    /** How many services are checked at once (default {@value #DEFAULT_PARALLELISM}). */
+    /** {@return how many services are checked at once (default {@value #DEFAULT_PARALLELISM})} */
     public int parallelism() {
         return parallelism;
     }
 
-    /** How long one HTTP request may take, connection included (default 10 s). */
+    /** {@return how long one HTTP request may take, connection included (default 10 s)} */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
-    /** How long a whole discovery run may take (default 2 min); services not done by then are unreachable. */
+    /** {@return how long a whole discovery run may take (default 2 min); services not done by then are unreachable} */
     public Duration deadline() {
         return deadline;
     }
 
-    /** Attempts per request, the first included (default {@value #DEFAULT_MAX_ATTEMPTS}); 1 means no retry. */
+    /**
+     * Attempts per request, the first included (default {@value #DEFAULT_MAX_ATTEMPTS}); 1 means no retry.
+     *
+     * @return the max attempts
+     */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** The wait before the first retry (default 500 ms). */
+    /** {@return the wait before the first retry (default 500 ms)} */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** Each further wait is this many times the previous one (default {@value #DEFAULT_BACKOFF_MULTIPLIER}). */
+    /** {@return each further wait is this many times the previous one (default {@value #DEFAULT_BACKOFF_MULTIPLIER})} */
     public double backoffMultiplier() {
         return backoffMultiplier;
     }
 
-    /** The clock that times the run and its deadline. */
+    /** {@return the clock that times the run and its deadline} */
     public Clock clock() {
         return clock;
     }
 
-    /** A builder holding this configuration's values. */
+    /** {@return a builder holding this configuration's values} */
     public Builder toBuilder() {
         return builder().systemUrl(systemUrl).user(user).parallelism(parallelism).requestTimeout(requestTimeout)
                 .deadline(deadline).maxAttempts(maxAttempts).initialBackoff(initialBackoff)
@@ -141,6 +159,8 @@ public final class DiscoveryConfig {
          * The SAP system's base URL: http or https, with a host, optionally a port and a path prefix;
          * no credentials, query or fragment. Trailing slashes are dropped.
          *
+         * @param systemUrl the system URL
+         * @return this builder
          * @throws IllegalArgumentException naming the URL and what is wrong with it
          */
         public Builder systemUrl(URI systemUrl) {
@@ -166,7 +186,11 @@ public final class DiscoveryConfig {
             return this;
         }
 
-        /** @see #systemUrl(URI) */
+        /**
+         * @param systemUrl the system URL
+         * @return this builder
+         * @see #systemUrl(URI)
+         */
         public Builder systemUrl(String systemUrl) {
             Objects.requireNonNull(systemUrl, "systemUrl");
             try {
@@ -176,12 +200,23 @@ public final class DiscoveryConfig {
             }
         }
 
+        /**
+         * Sets the user.
+         *
+         * @param user the user
+         * @return this builder
+         */
         public Builder user(CommunicationUser user) {
             this.user = Objects.requireNonNull(user, "user");
             return this;
         }
 
-        /** 1 to {@value DiscoveryConfig#MAX_PARALLELISM}; 1 checks the services one after the other. */
+        /**
+         * 1 to {@value DiscoveryConfig#MAX_PARALLELISM}; 1 checks the services one after the other.
+         *
+         * @param parallelism the parallelism
+         * @return this builder
+         */
         public Builder parallelism(int parallelism) {
             if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
                 throw new IllegalArgumentException("parallelism must be between 1 and " + MAX_PARALLELISM + ", got " + parallelism);
@@ -190,17 +225,34 @@ public final class DiscoveryConfig {
             return this;
         }
 
+        /**
+         * Sets the request timeout.
+         *
+         * @param requestTimeout the request timeout
+         * @return this builder
+         */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = positive("requestTimeout", requestTimeout);
             return this;
         }
 
+        /**
+         * Sets the deadline.
+         *
+         * @param deadline the deadline
+         * @return this builder
+         */
         public Builder deadline(Duration deadline) {
             this.deadline = positive("deadline", deadline);
             return this;
         }
 
-        /** 1 to {@value DiscoveryConfig#MAX_ATTEMPTS_LIMIT}, the first attempt included. */
+        /**
+         * 1 to {@value DiscoveryConfig#MAX_ATTEMPTS_LIMIT}, the first attempt included.
+         *
+         * @param maxAttempts the max attempts
+         * @return this builder
+         */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
                 throw new IllegalArgumentException("maxAttempts must be between 1 and " + MAX_ATTEMPTS_LIMIT + ", got " + maxAttempts);
@@ -209,12 +261,23 @@ public final class DiscoveryConfig {
             return this;
         }
 
+        /**
+         * Sets the initial backoff.
+         *
+         * @param initialBackoff the initial backoff
+         * @return this builder
+         */
         public Builder initialBackoff(Duration initialBackoff) {
             this.initialBackoff = positive("initialBackoff", initialBackoff);
             return this;
         }
 
-        /** At least 1.0 (1.0 waits the same time before every retry). */
+        /**
+         * At least 1.0 (1.0 waits the same time before every retry).
+         *
+         * @param backoffMultiplier the backoff multiplier
+         * @return this builder
+         */
         public Builder backoffMultiplier(double backoffMultiplier) {
             if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) {
                 throw new IllegalArgumentException("backoffMultiplier must be a finite number of at least 1.0, got " + backoffMultiplier);
@@ -223,12 +286,21 @@ public final class DiscoveryConfig {
             return this;
         }
 
+        /**
+         * Sets the clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @throws IllegalStateException when the system URL or user is missing, or the request timeout exceeds the deadline */
+        /**
+         * @return the build
+         * @throws IllegalStateException when the system URL or user is missing, or the request timeout exceeds the deadline
+         */
         public DiscoveryConfig build() {
             if (systemUrl == null) {
                 throw new IllegalStateException("systemUrl is required");

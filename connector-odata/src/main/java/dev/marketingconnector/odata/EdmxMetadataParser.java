@@ -46,6 +46,8 @@ public final class EdmxMetadataParser {
     /**
      * Parses a document; the stream is read to its end but not closed.
      *
+     * @param metadata the metadata
+     * @return the service metadata
      * @throws InvalidMetadataException when the document is not valid EDMX, with the parser's message
      */
     public static ServiceMetadata parse(InputStream metadata) {
@@ -56,6 +58,9 @@ public final class EdmxMetadataParser {
      * Parses a document named {@code source} (a URL or file name, used in the error message); the
      * stream is read to its end but not closed.
      *
+     * @param metadata the metadata
+     * @param source the file or resource name
+     * @return the service metadata
      * @throws InvalidMetadataException when the document is not valid EDMX, naming {@code source}
      *                                  and carrying the parser's message
      */
@@ -92,7 +97,13 @@ public final class EdmxMetadataParser {
         }
     }
 
-    /** Parses a document held in memory. */
+    /**
+     * Parses a document held in memory.
+     *
+     * @param metadata the metadata
+     * @param source the file or resource name
+     * @return the service metadata
+     */
     public static ServiceMetadata parse(byte[] metadata, String source) {
         Objects.requireNonNull(metadata, "metadata");
         return parse(new ByteArrayInputStream(metadata), source);

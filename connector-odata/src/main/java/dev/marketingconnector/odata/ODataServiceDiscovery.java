@@ -91,6 +91,11 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
     private final DiscoveryConfig config;
     private final HttpClient http;
 
+    /**
+     * Creates an ODataServiceDiscovery.
+     *
+     * @param config the settings
+     */
     public ODataServiceDiscovery(DiscoveryConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.http = HttpClient.newBuilder()
@@ -99,11 +104,17 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
                 .build();
     }
 
-    /** Discovery against the system URL and communication user of a connector configuration, with default settings. */
+    /**
+     * Discovery against the system URL and communication user of a connector configuration, with default settings.
+     *
+     * @param configuration the connector configuration
+     * @return the OData service discovery
+     */
     public static ODataServiceDiscovery create(ConnectorConfiguration configuration) {
         return new ODataServiceDiscovery(DiscoveryConfig.from(configuration).build());
     }
 
+    /** {@return the config} */
     public DiscoveryConfig config() {
         return config;
     }

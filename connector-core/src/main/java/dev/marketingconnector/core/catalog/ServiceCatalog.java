@@ -31,12 +31,18 @@ import java.util.regex.Pattern;
  * <p>File format: {@code product}, {@code displayName}, {@code provider}, {@code description},
  * {@code servicePathPrefix}, {@code eventCatalog} (a file name next to the catalog),
  * {@code scenarios[] {id, name, services[], events}} and
- * {@code services[] {name, version?, path?, displayName, description}}.
+ * {@code services[] {name, version?, path?, displayName, description}}. The JSON Schema at
+ * {@link #SCHEMA_RESOURCE} describes each field (editors use it to complete and check a catalog);
+ * the parser enforces the same rules, naming the JSON path of the first problem, and also what a
+ * schema cannot say: every service belongs to exactly one scenario, scenarios name known services,
+ * no service is listed twice, and the event catalog is an AsyncAPI document next to the file.
  */
 public final class ServiceCatalog {
 
     /** The classpath location of the bundled SAP Marketing Cloud catalog. */
     public static final String MARKETING_RESOURCE = "/dev/marketingconnector/core/catalog/marketing-cloud.json";
+    /** The classpath location of the catalog format's JSON Schema (draft 2020-12). */
+    public static final String SCHEMA_RESOURCE = "/dev/marketingconnector/core/catalog/service-catalog.schema.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PRODUCT = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -66,7 +72,7 @@ public final class ServiceCatalog {
         this.eventCatalog = eventCatalog;
     }
 
-    /** The SAP Marketing Cloud catalog bundled with the core: 29 services, 8 scenarios, the Marketing events. */
+    /** {@return the SAP Marketing Cloud catalog bundled with the core: 29 services, 8 scenarios, the Marketing events} */
     public static ServiceCatalog marketing() {
         return fromClasspath(MARKETING_RESOURCE);
     }
@@ -74,6 +80,8 @@ public final class ServiceCatalog {
     /**
      * Loads a catalog from the classpath; its {@code eventCatalog} file is looked up next to it.
      *
+     * @param resource the resource
+     * @return the service catalog
      * @throws CatalogException naming the resource and the JSON path of any problem
      */
     public static ServiceCatalog fromClasspath(String resource) {
@@ -87,6 +95,8 @@ public final class ServiceCatalog {
     /**
      * Loads a catalog file; its {@code eventCatalog} file is looked up in the same folder.
      *
+     * @param file the file
+     * @return the service catalog
      * @throws CatalogException naming the file and the JSON path of any problem
      */
     public static ServiceCatalog fromFile(Path file) {
@@ -285,46 +295,74 @@ public final class ServiceCatalog {
         }
     }
 
-    /** A short lower-case product name, e.g. {@code sap-marketing-cloud}; part of every entry's identifier. */
+    /**
+     * A short lower-case product name, e.g. {@code sap-marketing-cloud}; part of every entry's identifier.
+     *
+     * @return a short lower-case product name, e.g
+     */
     public String product() {
         return product;
     }
 
+    /** {@return the display name} */
     public String displayName() {
         return displayName;
     }
 
-    /** The provider name shown in Kyma, e.g. {@code SAP}. */
+    /**
+     * The provider name shown in Kyma, e.g. {@code SAP}.
+     *
+     * @return the provider name shown in Kyma, e.g
+     */
     public String provider() {
         return provider;
     }
 
+    /** {@return the description} */
     public String description() {
         return description;
     }
 
+    /** {@return the services} */
     public List<CatalogService> services() {
         return services;
     }
 
+    /**
+     * The service with this key.
+     *
+     * @param key the key
+     * @return the service
+     */
     public Optional<CatalogService> service(String key) {
         return Optional.ofNullable(servicesByKey.get(key));
     }
 
+    /** {@return the scenarios} */
     public List<CommunicationScenario> scenarios() {
         return scenarios;
     }
 
+    /**
+     * The scenario with this id.
+     *
+     * @param id the id
+     * @return the scenario
+     */
     public Optional<CommunicationScenario> scenario(String id) {
         return scenarios.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
-    /** The AsyncAPI document of the product's business events (a copy; callers may change it). */
+    /** {@return the AsyncAPI document of the product's business events (a copy; callers may change it)} */
     public ObjectNode eventCatalog() {
         return eventCatalog.deepCopy();
     }
 
-    /** The event types the catalog lists, e.g. {@code bo.marketingpermission.changed.v1}. */
+    /**
+     * The event types the catalog lists, e.g. {@code bo.marketingpermission.changed.v1}.
+     *
+     * @return the event types the catalog lists, e.g
+     */
     public List<String> eventTopics() {
         List<String> topics = new ArrayList<>();
         JsonNode node = eventCatalog.has("topics") ? eventCatalog.get("topics") : eventCatalog.get("channels");
@@ -334,12 +372,17 @@ public final class ServiceCatalog {
         return topics;
     }
 
-    /** The stable identity of a service's registration: product and service path, never the display name. */
+    /**
+     * The stable identity of a service's registration: product and service path, never the display name.
+     *
+     * @param service the catalog service
+     * @return the stable identity of a service's registration: product and service path, never the display name
+     */
     public String identifierFor(CatalogService service) {
         return product + ":" + service.path();
     }
 
-    /** The stable identity of the event catalog's registration. */
+    /** {@return the stable identity of the event catalog's registration} */
     public String eventCatalogIdentifier() {
         return product + ":events";
     }

@@ -15,6 +15,15 @@ public record CommunicationArrangement(
         Optional<String> channel,
         Optional<String> topicSpace) {
 
+    /**
+     * Checks the components.
+     *
+     * @param name the name
+     * @param scenario the scenario
+     * @param system the system
+     * @param channel the channel
+     * @param topicSpace the topic space
+     */
     public CommunicationArrangement {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(scenario, "scenario");
@@ -27,12 +36,28 @@ public record CommunicationArrangement(
         }
     }
 
-    /** An arrangement for an API scenario. */
+    /**
+     * An arrangement for an API scenario.
+     *
+     * @param name the name
+     * @param scenario the scenario
+     * @param system the system
+     * @return the communication arrangement
+     */
     public static CommunicationArrangement forApis(String name, CommunicationScenario scenario, CommunicationSystem system) {
         return new CommunicationArrangement(name, scenario, system, Optional.empty(), Optional.empty());
     }
 
-    /** An arrangement for the event scenario, with its channel and topic space. */
+    /**
+     * An arrangement for the event scenario, with its channel and topic space.
+     *
+     * @param name the name
+     * @param scenario the scenario
+     * @param system the system
+     * @param channel the channel
+     * @param topicSpace the topic space
+     * @return the communication arrangement
+     */
     public static CommunicationArrangement forEvents(String name, CommunicationScenario scenario, CommunicationSystem system,
             String channel, String topicSpace) {
         return new CommunicationArrangement(name, scenario, system, Optional.of(channel), Optional.of(topicSpace));

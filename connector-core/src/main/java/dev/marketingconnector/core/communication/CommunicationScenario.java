@@ -13,6 +13,14 @@ public record CommunicationScenario(String id, String name, List<String> service
     /** The scenario of SAP's Enterprise Event Enablement, whose arrangement carries the MQTT channel. */
     public static final String EVENT_ENABLEMENT = "SAP_COM_0092";
 
+    /**
+     * Checks the components.
+     *
+     * @param id the id
+     * @param name the name
+     * @param serviceNames the service names
+     * @param eventChannel the event channel
+     */
     public CommunicationScenario {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

@@ -9,6 +9,13 @@ import java.util.Optional;
  */
 public record CommunicationSystem(String id, String hostName, Optional<String> oauthClientId) {
 
+    /**
+     * Checks the components.
+     *
+     * @param id the id
+     * @param hostName the host name
+     * @param oauthClientId the OAuth client id
+     */
     public CommunicationSystem {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(hostName, "hostName");

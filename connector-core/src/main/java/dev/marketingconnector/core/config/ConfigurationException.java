@@ -11,11 +11,17 @@ public class ConfigurationException extends ConnectorException {
 
     private final transient List<ConfigurationProblem> problems;
 
+    /**
+     * Creates the exception.
+     *
+     * @param problems every problem
+     */
     public ConfigurationException(List<ConfigurationProblem> problems) {
         super(describe(problems));
         this.problems = List.copyOf(problems);
     }
 
+    /** {@return the problems} */
     public List<ConfigurationProblem> problems() {
         return problems;
     }

@@ -8,6 +8,12 @@ import java.util.Objects;
  */
 public record ConfigurationProblem(String setting, String message) {
 
+    /**
+     * Checks the components.
+     *
+     * @param setting the setting
+     * @param message the message
+     */
     public ConfigurationProblem {
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(message, "message");

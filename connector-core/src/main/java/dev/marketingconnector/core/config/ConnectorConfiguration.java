@@ -21,12 +21,19 @@ import java.util.regex.Pattern;
  */
 public final class ConnectorConfiguration {
 
+    /** The environment name of the system URL setting. */
     public static final String SYSTEM_URL = "SYSTEM_URL";
+    /** The environment name of the basic user setting. */
     public static final String BASIC_USER = "BASIC_USER";
+    /** The environment name of the basic password setting. */
     public static final String BASIC_PASSWORD = "BASIC_PASSWORD";
+    /** The environment name of the OAuth client id setting. */
     public static final String OAUTH_CLIENT_ID = "OAUTH_CLIENT_ID";
+    /** The environment name of the OAuth client secret setting. */
     public static final String OAUTH_CLIENT_SECRET = "OAUTH_CLIENT_SECRET";
+    /** The environment name of the application name setting. */
     public static final String APPLICATION_NAME = "APPLICATION_NAME";
+    /** The environment name of the cluster domain setting. */
     public static final String CLUSTER_DOMAIN = "CLUSTER_DOMAIN";
 
     /** The environment names of the seven settings, in the order an operator enters them. */
@@ -56,6 +63,7 @@ public final class ConnectorConfiguration {
         this.clusterDomain = clusterDomain;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -64,6 +72,8 @@ public final class ConnectorConfiguration {
      * Reads the seven settings from a map of environment names ({@code System.getenv()} or a test
      * map). Blank values count as missing.
      *
+     * @param environment the environment variables by name
+     * @return the connector configuration
      * @throws ConfigurationException naming every missing or invalid setting
      */
     public static ConnectorConfiguration fromEnvironment(Map<String, String> environment) {
@@ -79,50 +89,57 @@ public final class ConnectorConfiguration {
                 .build();
     }
 
-    /** The SAP system's base URL, always with an http or https scheme and without a trailing slash. */
+    /** {@return the SAP system's base URL, always with an http or https scheme and without a trailing slash} */
     public URI systemUrl() {
         return systemUrl;
     }
 
+    /** {@return the communication user} */
     public CommunicationUser communicationUser() {
         return new CommunicationUser(user, password);
     }
 
+    /** {@return the user} */
     public String user() {
         return user;
     }
 
+    /** {@return the password} */
     public Secret password() {
         return password;
     }
 
+    /** {@return the OAuth client id} */
     public String oauthClientId() {
         return oauthClientId;
     }
 
+    /** {@return the OAuth client secret} */
     public Secret oauthClientSecret() {
         return oauthClientSecret;
     }
 
+    /** {@return the application name} */
     public String applicationName() {
         return applicationName;
     }
 
+    /** {@return the cluster domain} */
     public String clusterDomain() {
         return clusterDomain;
     }
 
-    /** The host the SAP system opens its MQTT-over-WebSocket channel to: {@code mqtt.<domain>}. */
+    /** {@return the host the SAP system opens its MQTT-over-WebSocket channel to: {@code mqtt.<domain>}} */
     public String mqttHost() {
         return "mqtt." + clusterDomain;
     }
 
-    /** Where the SAP system gets its bearer tokens: {@code https://auth.<domain>/oauth/token}. */
+    /** {@return where the SAP system gets its bearer tokens: {@code https://auth.<domain>/oauth/token}} */
     public URI tokenEndpoint() {
         return URI.create("https://auth." + clusterDomain + "/oauth/token");
     }
 
-    /** {@code https://auth.<domain>/oauth/authorize}, entered in the SAP communication system. */
+    /** {@return {@code https://auth.<domain>/oauth/authorize}, entered in the SAP communication system} */
     public URI authorizeEndpoint() {
         return URI.create("https://auth." + clusterDomain + "/oauth/authorize");
     }
@@ -148,43 +165,87 @@ public final class ConnectorConfiguration {
         private Builder() {
         }
 
-        /** The SAP system URL; a bare host name gets {@code https://}. */
+        /**
+         * The SAP system URL; a bare host name gets {@code https://}.
+         *
+         * @param systemUrl the system URL
+         * @return this builder
+         */
         public Builder systemUrl(String systemUrl) {
             this.systemUrl = systemUrl;
             return this;
         }
 
+        /**
+         * Sets the user.
+         *
+         * @param user the user
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
+        /**
+         * Sets the password.
+         *
+         * @param password the password
+         * @return this builder
+         */
         public Builder password(String password) {
             this.password = password;
             return this;
         }
 
+        /**
+         * Sets the OAuth client id.
+         *
+         * @param oauthClientId the OAuth client id
+         * @return this builder
+         */
         public Builder oauthClientId(String oauthClientId) {
             this.oauthClientId = oauthClientId;
             return this;
         }
 
+        /**
+         * Sets the OAuth client secret.
+         *
+         * @param oauthClientSecret the OAuth client secret
+         * @return this builder
+         */
         public Builder oauthClientSecret(String oauthClientSecret) {
             this.oauthClientSecret = oauthClientSecret;
             return this;
         }
 
+        /**
+         * Sets the application name.
+         *
+         * @param applicationName the Kyma Application
+         * @return this builder
+         */
         public Builder applicationName(String applicationName) {
             this.applicationName = applicationName;
             return this;
         }
 
+        /**
+         * Sets the cluster domain.
+         *
+         * @param clusterDomain the cluster domain
+         * @return this builder
+         */
         public Builder clusterDomain(String clusterDomain) {
             this.clusterDomain = clusterDomain;
             return this;
         }
 
-        /** @throws ConfigurationException listing every problem, each named by its environment name */
+        /**
+         * @return the build
+         * @throws ConfigurationException listing every problem, each named by its environment name
+         */
         public ConnectorConfiguration build() {
             List<ConfigurationProblem> problems = new ArrayList<>();
             URI url = validateSystemUrl(trimmed(systemUrl), problems);

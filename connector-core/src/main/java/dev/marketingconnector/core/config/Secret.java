@@ -19,21 +19,32 @@ public final class Secret {
         this.value = value;
     }
 
-    /** Wraps a non-null value. */
+    /**
+     * Wraps a non-null value.
+     *
+     * @param value the value
+     * @return the secret
+     */
     public static Secret of(String value) {
         return new Secret(Objects.requireNonNull(value, "secret value"));
     }
 
-    /** The plain value, for the one place that must send it. */
+    /** {@return the plain value, for the one place that must send it} */
     public String reveal() {
         return value;
     }
 
+    /** {@return whether empty} */
     public boolean isEmpty() {
         return value.isEmpty();
     }
 
-    /** Compares in constant time, so the comparison does not leak how much of a guess was right. */
+    /**
+     * Compares in constant time, so the comparison does not leak how much of a guess was right.
+     *
+     * @param candidate the text to compare
+     * @return whether matches
+     */
     public boolean matches(String candidate) {
         if (candidate == null) {
             return false;

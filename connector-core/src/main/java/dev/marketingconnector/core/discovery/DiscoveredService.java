@@ -13,6 +13,15 @@ public record DiscoveredService(
         CatalogService service, ServiceStatus status, String reason,
         Optional<ApiRegistration> registration, Optional<ServiceMetadata> metadata) {
 
+    /**
+     * Checks the components.
+     *
+     * @param service the catalog service
+     * @param status the HTTP status
+     * @param reason why
+     * @param registration the registration
+     * @param metadata the metadata
+     */
     public DiscoveredService {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(status, "status");
@@ -24,10 +33,26 @@ public record DiscoveredService(
         }
     }
 
+    /**
+     * An active service, with its registration and metadata.
+     *
+     * @param service the catalog service
+     * @param registration the registration
+     * @param metadata the metadata
+     * @return the discovered service
+     */
     public static DiscoveredService active(CatalogService service, ApiRegistration registration, ServiceMetadata metadata) {
         return new DiscoveredService(service, ServiceStatus.ACTIVE, "active", Optional.of(registration), Optional.of(metadata));
     }
 
+    /**
+     * A service that is not active (inactive, unauthorised, unreachable or with invalid metadata), and why.
+     *
+     * @param service the catalog service
+     * @param status the HTTP status
+     * @param reason why
+     * @return the discovered service
+     */
     public static DiscoveredService notActive(CatalogService service, ServiceStatus status, String reason) {
         if (status == ServiceStatus.ACTIVE) {
             throw new IllegalArgumentException("use active(...) for an active service");

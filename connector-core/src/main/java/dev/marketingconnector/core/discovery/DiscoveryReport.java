@@ -15,16 +15,35 @@ import java.util.Set;
 /** What a discovery run found, one result per catalog service in catalog order. */
 public record DiscoveryReport(ServiceCatalog catalog, List<DiscoveredService> services, Duration took) {
 
+    /**
+     * Checks the components.
+     *
+     * @param catalog the service catalog
+     * @param services the services
+     * @param took the took
+     */
     public DiscoveryReport {
         Objects.requireNonNull(catalog, "catalog");
         services = List.copyOf(services);
         Objects.requireNonNull(took, "took");
     }
 
+    /**
+     * The services with this status, in catalog order.
+     *
+     * @param status the HTTP status
+     * @return those services
+     */
     public List<DiscoveredService> withStatus(ServiceStatus status) {
         return services.stream().filter(s -> s.status() == status).toList();
     }
 
+    /**
+     * How many services have this status.
+     *
+     * @param status the HTTP status
+     * @return the count
+     */
     public int count(ServiceStatus status) {
         return withStatus(status).size();
     }
@@ -35,6 +54,10 @@ public record DiscoveryReport(ServiceCatalog catalog, List<DiscoveredService> se
      * invalid metadata) are retained: an entry made for them in an earlier run is left alone rather
      * than deleted because of a passing fault. Inactive services are not desired, so their earlier
      * entries are removed.
+     *
+     * @param applicationName the Kyma Application
+     * @param events the events
+     * @return the desired state of the Application: one API entry per active service and, if given, the event catalog
      */
     public ApplicationRegistration toApplicationRegistration(String applicationName, Optional<EventCatalogRegistration> events) {
         List<Registration> entries = new ArrayList<>();

@@ -13,6 +13,15 @@ import java.util.Optional;
 public record ServiceMetadata(String namespace, List<String> entitySets, List<String> functionImports, Optional<String> label,
         Map<String, String> entitySetLabels) {
 
+    /**
+     * Checks the components.
+     *
+     * @param namespace the namespace
+     * @param entitySets the entity sets
+     * @param functionImports the function imports
+     * @param label the label
+     * @param entitySetLabels the entity set labels
+     */
     public ServiceMetadata {
         Objects.requireNonNull(namespace, "namespace");
         entitySets = List.copyOf(entitySets);
@@ -21,7 +30,14 @@ public record ServiceMetadata(String namespace, List<String> entitySets, List<St
         entitySetLabels = Map.copyOf(entitySetLabels);
     }
 
-    /** Metadata without entity-set labels. */
+    /**
+     * Metadata without entity-set labels.
+     *
+     * @param namespace the namespace
+     * @param entitySets the entity sets
+     * @param functionImports the function imports
+     * @param label the label
+     */
     public ServiceMetadata(String namespace, List<String> entitySets, List<String> functionImports, Optional<String> label) {
         this(namespace, entitySets, functionImports, label, Map.of());
     }

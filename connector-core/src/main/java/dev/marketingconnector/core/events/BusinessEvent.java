@@ -16,6 +16,14 @@ import java.util.UUID;
  */
 public record BusinessEvent(UUID id, EventType type, OffsetDateTime time, JsonNode data) {
 
+    /**
+     * Checks the components.
+     *
+     * @param id the event id
+     * @param type the Kyma event type and version
+     * @param time when the event happened (or, if the payload does not say, when it was received)
+     * @param data the event's data, any JSON value but null
+     */
     public BusinessEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");

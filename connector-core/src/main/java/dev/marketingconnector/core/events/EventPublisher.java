@@ -9,9 +9,15 @@ import java.util.concurrent.CompletionStage;
  */
 public interface EventPublisher extends AutoCloseable {
 
+    /**
+     * Hands one event to the event service.
+     *
+     * @param event the event
+     * @return completes with a receipt once the event service accepted the event, or exceptionally with a {@link PublishException}
+     */
     CompletionStage<PublishReceipt> publish(BusinessEvent event);
 
-    /** Whether events currently get through; implementations without a circuit breaker are always closed. */
+    /** {@return whether events currently get through; implementations without a circuit breaker are always closed} */
     default CircuitState circuitState() {
         return CircuitState.CLOSED;
     }

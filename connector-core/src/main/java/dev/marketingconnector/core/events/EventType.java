@@ -8,13 +8,19 @@ import java.util.Objects;
  */
 public record EventType(String name, String version) {
 
+    /**
+     * Checks the components.
+     *
+     * @param name the name
+     * @param version the version
+     */
     public EventType {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
         EventTypeMapper.validate(name, version);
     }
 
-    /** {@code <name>.<version>}, as CloudEvents types and AsyncAPI topics write it. */
+    /** {@return {@code <name>.<version>}, as CloudEvents types and AsyncAPI topics write it} */
     public String qualified() {
         return name + "." + version;
     }

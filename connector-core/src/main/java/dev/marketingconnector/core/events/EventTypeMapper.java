@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  */
 public final class EventTypeMapper {
 
+    /** The default version. */
     public static final String DEFAULT_VERSION = "v1";
+    /** The max name length. */
     public static final int MAX_NAME_LENGTH = 253;
+    /** The max version length. */
     public static final int MAX_VERSION_LENGTH = 4;
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -28,6 +31,8 @@ public final class EventTypeMapper {
     /**
      * Maps an SAP event type.
      *
+     * @param sapEventType the SAP event type
+     * @return the event type
      * @throws InvalidEventTypeException quoting the input when it cannot make a valid type
      */
     public static EventType map(String sapEventType) {
@@ -42,7 +47,13 @@ public final class EventTypeMapper {
         return of(lower, DEFAULT_VERSION, sapEventType);
     }
 
-    /** A type from a name and a version, validated. */
+    /**
+     * A type from a name and a version, validated.
+     *
+     * @param name the name
+     * @param version the version
+     * @return a type from a name and a version, validated
+     */
     public static EventType of(String name, String version) {
         return of(name, version, name);
     }

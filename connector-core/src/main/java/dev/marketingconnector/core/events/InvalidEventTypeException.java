@@ -7,13 +7,21 @@ public class InvalidEventTypeException extends ConnectorException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The input. */
     private final String input;
 
+    /**
+     * Creates the exception.
+     *
+     * @param input the input
+     * @param problem what is wrong
+     */
     public InvalidEventTypeException(String input, String problem) {
         super("Cannot make a Kyma event type of '" + abbreviate(input) + "': " + problem);
         this.input = input;
     }
 
+    /** {@return the input} */
     public String input() {
         return input;
     }

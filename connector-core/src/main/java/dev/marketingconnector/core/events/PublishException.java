@@ -12,12 +12,27 @@ public class PublishException extends ConnectorException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The transient failure. */
     private final boolean transientFailure;
+    /** The status. */
     private final int status;
+    /** The endpoint. */
     private final String endpoint;
+    /** The server message. */
     private final String serverMessage;
     private final transient Duration retryAfter;
 
+    /**
+     * Creates the exception.
+     *
+     * @param transientFailure the transient failure
+     * @param endpoint the endpoint (URL or name) the error is about
+     * @param status the HTTP status
+     * @param serverMessage the server message
+     * @param retryAfter the retry after
+     * @param message the message
+     * @param cause the cause
+     */
     public PublishException(boolean transientFailure, String endpoint, int status, String serverMessage,
             Duration retryAfter, String message, Throwable cause) {
         super(message, cause);
@@ -28,39 +43,56 @@ public class PublishException extends ConnectorException {
         this.retryAfter = retryAfter;
     }
 
-    /** A failure worth retrying. */
+    /**
+     * A failure worth retrying.
+     *
+     * @param endpoint the endpoint (URL or name) the error is about
+     * @param status the HTTP status
+     * @param message the message
+     * @return the publish exception
+     */
     public static PublishException transientFailure(String endpoint, int status, String message) {
         return new PublishException(true, endpoint, status, null, null, message, null);
     }
 
-    /** A failure that retrying cannot fix. */
+    /**
+     * A failure that retrying cannot fix.
+     *
+     * @param endpoint the endpoint (URL or name) the error is about
+     * @param status the HTTP status
+     * @param message the message
+     * @return the publish exception
+     */
     public static PublishException permanentFailure(String endpoint, int status, String message) {
         return new PublishException(false, endpoint, status, null, null, message, null);
     }
 
+    /** {@return whether transient} */
     public boolean isTransient() {
         return transientFailure;
     }
 
+    /** {@return whether permanent} */
     public boolean isPermanent() {
         return !transientFailure;
     }
 
-    /** The HTTP status, or 0 when there was no response. */
+    /** {@return the HTTP status, or 0 when there was no response} */
     public int status() {
         return status;
     }
 
+    /** {@return the endpoint} */
     public String endpoint() {
         return endpoint;
     }
 
-    /** The error text the event service sent, if any. */
+    /** {@return the error text the event service sent, if any} */
     public Optional<String> serverMessage() {
         return Optional.ofNullable(serverMessage);
     }
 
-    /** How long the server asked to wait ({@code Retry-After}), if it did. */
+    /** {@return how long the server asked to wait ({@code Retry-After}), if it did} */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

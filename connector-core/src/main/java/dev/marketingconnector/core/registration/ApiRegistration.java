@@ -23,8 +23,22 @@ public record ApiRegistration(
         Credentials credentials,
         Map<String, String> labels) implements Registration {
 
+    /** The API type OData. */
     public static final String API_TYPE_ODATA = "OData";
 
+    /**
+     * Checks the components.
+     *
+     * @param identifier the stable identifier
+     * @param name the name
+     * @param description the description
+     * @param provider the provider
+     * @param targetUrl the target URL
+     * @param specificationUrl the specification URL
+     * @param apiType the API type
+     * @param credentials the credentials
+     * @param labels the labels
+     */
     public ApiRegistration {
         Objects.requireNonNull(identifier, "identifier");
         Objects.requireNonNull(name, "name");
@@ -48,6 +62,13 @@ public record ApiRegistration(
      * slash) with the communication user: specification {@code <root>/$metadata}, basic credentials,
      * CSRF tokens fetched from the service root. An empty {@code description} falls back to the
      * catalog's text.
+     *
+     * @param catalog the service catalog
+     * @param service the catalog service
+     * @param serviceRoot the service root
+     * @param user the user
+     * @param description the description
+     * @return the API registration
      */
     public static ApiRegistration forODataService(ServiceCatalog catalog, CatalogService service, URI serviceRoot,
             CommunicationUser user, Optional<String> description) {

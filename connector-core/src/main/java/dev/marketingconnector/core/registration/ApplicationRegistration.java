@@ -16,6 +16,13 @@ import java.util.Set;
  */
 public record ApplicationRegistration(String applicationName, List<Registration> entries, Set<String> retained) {
 
+    /**
+     * Checks the components.
+     *
+     * @param applicationName the Kyma Application
+     * @param entries the registrations that should exist, each identifier once
+     * @param retained identifiers whose state could not be determined this run (a service that was unreachable, say): their existing entries are left as they are, neither updated nor deleted
+     */
     public ApplicationRegistration {
         Objects.requireNonNull(applicationName, "applicationName");
         entries = List.copyOf(entries);
@@ -28,6 +35,12 @@ public record ApplicationRegistration(String applicationName, List<Registration>
         }
     }
 
+    /**
+     * Creates an ApplicationRegistration.
+     *
+     * @param applicationName the Kyma Application
+     * @param entries the entries
+     */
     public ApplicationRegistration(String applicationName, List<Registration> entries) {
         this(applicationName, entries, Set.of());
     }

@@ -8,6 +8,13 @@ import java.util.Optional;
 /** User and password, and where to fetch a CSRF token before a modifying call (the OData service root). */
 public record BasicCredentials(String username, Secret password, Optional<URI> csrfTokenEndpoint) implements Credentials {
 
+    /**
+     * Checks the components.
+     *
+     * @param username the username
+     * @param password the password
+     * @param csrfTokenEndpoint the CSRF token endpoint
+     */
     public BasicCredentials {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");

@@ -18,9 +18,13 @@ import java.util.TreeMap;
  */
 public final class ConnectorLabels {
 
+    /** The managed by. */
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** The managed by value. */
     public static final String MANAGED_BY_VALUE = "marketing-connector";
+    /** The owner. */
     public static final String OWNER = "marketingconnector.dev/owner";
+    /** The fingerprint. */
     public static final String FINGERPRINT = "marketingconnector.dev/fingerprint";
 
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -28,12 +32,24 @@ public final class ConnectorLabels {
     private ConnectorLabels() {
     }
 
-    /** True when the labels say the entry was created by a connector with this owner. */
+    /**
+     * True when the labels say the entry was created by a connector with this owner.
+     *
+     * @param labels the labels
+     * @param owner the owner (usually the catalog's product)
+     * @return true when the labels say the entry was created by a connector with this owner
+     */
     public static boolean isOwnedBy(Map<String, String> labels, String owner) {
         return MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY)) && owner.equals(labels.get(OWNER));
     }
 
-    /** The registration with its own labels plus the connector's: managed-by, owner and fingerprint. */
+    /**
+     * The registration with its own labels plus the connector's: managed-by, owner and fingerprint.
+     *
+     * @param registration the registration
+     * @param owner the owner (usually the catalog's product)
+     * @return the registration with its own labels plus the connector's: managed-by, owner and fingerprint
+     */
     public static Registration mark(Registration registration, String owner) {
         Map<String, String> labels = new HashMap<>(withoutConnectorLabels(registration.labels()));
         String fingerprint = fingerprint(registration);
@@ -43,7 +59,12 @@ public final class ConnectorLabels {
         return registration.withLabels(labels);
     }
 
-    /** A digest of everything the registration says (its own labels included, the connector's excluded). */
+    /**
+     * A digest of everything the registration says (its own labels included, the connector's excluded).
+     *
+     * @param registration the registration
+     * @return a digest of everything the registration says (its own labels included, the connector's excluded)
+     */
     public static String fingerprint(Registration registration) {
         ObjectNode node = CANONICAL.createObjectNode();
         node.put("identifier", registration.identifier());
@@ -79,7 +100,12 @@ public final class ConnectorLabels {
         }
     }
 
-    /** The labels without the connector's own keys. */
+    /**
+     * The labels without the connector's own keys.
+     *
+     * @param labels the labels
+     * @return the labels without the connector's own keys
+     */
     public static Map<String, String> withoutConnectorLabels(Map<String, String> labels) {
         Map<String, String> copy = new HashMap<>(labels);
         copy.remove(MANAGED_BY);

@@ -18,6 +18,16 @@ public record EventCatalogRegistration(
         ObjectNode asyncApi,
         Map<String, String> labels) implements Registration {
 
+    /**
+     * Checks the components.
+     *
+     * @param identifier the stable identifier
+     * @param name the name
+     * @param description the description
+     * @param provider the provider
+     * @param asyncApi the async API
+     * @param labels the labels
+     */
     public EventCatalogRegistration {
         Objects.requireNonNull(identifier, "identifier");
         Objects.requireNonNull(name, "name");
@@ -28,7 +38,12 @@ public record EventCatalogRegistration(
         labels = Map.copyOf(labels);
     }
 
-    /** The event catalog entry of a product's catalog. */
+    /**
+     * The event catalog entry of a product's catalog.
+     *
+     * @param catalog the service catalog
+     * @return the event catalog registration
+     */
     public static EventCatalogRegistration of(ServiceCatalog catalog) {
         return new EventCatalogRegistration(
                 catalog.eventCatalogIdentifier(),
@@ -39,13 +54,13 @@ public record EventCatalogRegistration(
                 Map.of());
     }
 
-    /** The AsyncAPI document (a copy). */
+    /** {@return the AsyncAPI document (a copy)} */
     @Override
     public ObjectNode asyncApi() {
         return asyncApi.deepCopy();
     }
 
-    /** The AsyncAPI document as a read-only view; do not change it. */
+    /** {@return the AsyncAPI document as a read-only view; do not change it} */
     public JsonNode asyncApiView() {
         return asyncApi;
     }

@@ -8,16 +8,26 @@ import java.util.Map;
  */
 public sealed interface Registration permits ApiRegistration, EventCatalogRegistration {
 
+    /** {@return the identifier} */
     String identifier();
 
+    /** {@return the name} */
     String name();
 
+    /** {@return the description} */
     String description();
 
+    /** {@return the provider} */
     String provider();
 
+    /** {@return the labels} */
     Map<String, String> labels();
 
-    /** The same registration with other labels. */
+    /**
+     * The same registration with other labels.
+     *
+     * @param labels the labels
+     * @return this Registration
+     */
     Registration withLabels(Map<String, String> labels);
 }

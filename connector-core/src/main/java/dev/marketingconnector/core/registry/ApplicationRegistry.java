@@ -12,21 +12,37 @@ import java.util.List;
  */
 public interface ApplicationRegistry {
 
-    /** Every entry of the Application, the connector's own and everybody else's. */
+    /** {@return every entry of the Application, the connector's own and everybody else's} */
     List<RegisteredEntry> list();
 
-    /** Adds an entry; returns the id the registry gave it. */
+    /**
+     * Adds an entry; returns the id the registry gave it.
+     *
+     * @param registration the registration
+     * @return the id the registry gave the entry
+     */
     String create(Registration registration);
 
-    /** Replaces the entry with this id. */
+    /**
+     * Replaces the entry with this id.
+     *
+     * @param id the id
+     * @param registration the registration
+     */
     void update(String id, Registration registration);
 
-    /** Removes the entry with this id. */
+    /**
+     * Removes the entry with this id.
+     *
+     * @param id the id
+     */
     void delete(String id);
 
     /**
      * How many writes this registry takes at once. The reconciler never sends more in parallel.
      * The default, 1, suits a registry that rewrites one shared document per write.
+     *
+     * @return how many writes this registry takes at once
      */
     default int maxConcurrentWrites() {
         return 1;

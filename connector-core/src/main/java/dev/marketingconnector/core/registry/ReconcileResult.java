@@ -10,6 +10,15 @@ import java.util.Objects;
 /** The outcome of applying (or, in a dry run, only planning) a {@link RegistrationPlan}. */
 public record ReconcileResult(RegistrationPlan plan, List<ItemOutcome> outcomes, boolean dryRun, Instant finishedAt, Duration took) {
 
+    /**
+     * Checks the components.
+     *
+     * @param plan the plan
+     * @param outcomes the outcomes
+     * @param dryRun true to plan without writing
+     * @param finishedAt the finished at
+     * @param took the took
+     */
     public ReconcileResult {
         Objects.requireNonNull(plan, "plan");
         outcomes = List.copyOf(outcomes);
@@ -17,15 +26,17 @@ public record ReconcileResult(RegistrationPlan plan, List<ItemOutcome> outcomes,
         Objects.requireNonNull(took, "took");
     }
 
+    /** {@return the failures} */
     public List<ItemOutcome> failures() {
         return outcomes.stream().filter(ItemOutcome::failed).toList();
     }
 
+    /** {@return whether succeeded} */
     public boolean succeeded() {
         return failures().isEmpty();
     }
 
-    /** How many changes of each action succeeded (or were planned, in a dry run). */
+    /** {@return how many changes of each action succeeded (or were planned, in a dry run)} */
     public Map<ChangeAction, Integer> completed() {
         Map<ChangeAction, Integer> counts = new EnumMap<>(ChangeAction.class);
         for (ChangeAction action : ChangeAction.values()) {

@@ -11,16 +11,30 @@ import java.util.Objects;
  */
 public record RegistrationPlan(String applicationName, List<PlannedChange> changes, List<RegisteredEntry> foreignEntries) {
 
+    /**
+     * Checks the components.
+     *
+     * @param applicationName the Kyma Application
+     * @param changes the changes
+     * @param foreignEntries the foreign entries
+     */
     public RegistrationPlan {
         Objects.requireNonNull(applicationName, "applicationName");
         changes = List.copyOf(changes);
         foreignEntries = List.copyOf(foreignEntries);
     }
 
+    /**
+     * The changes of one kind.
+     *
+     * @param action the action
+     * @return the changes
+     */
     public List<PlannedChange> changes(ChangeAction action) {
         return changes.stream().filter(c -> c.action() == action).toList();
     }
 
+    /** {@return the counts} */
     public Map<ChangeAction, Integer> counts() {
         Map<ChangeAction, Integer> counts = new EnumMap<>(ChangeAction.class);
         for (ChangeAction action : ChangeAction.values()) {
@@ -30,7 +44,11 @@ public record RegistrationPlan(String applicationName, List<PlannedChange> chang
         return counts;
     }
 
-    /** True when applying the plan would write anything. */
+    /**
+     * True when applying the plan would write anything.
+     *
+     * @return true when applying the plan would write anything
+     */
     public boolean hasWrites() {
         return changes.stream().anyMatch(c -> c.action() != ChangeAction.UNCHANGED);
     }

@@ -50,11 +50,21 @@ public final class RegistrationReconciler {
         this(registry, owner, Clock.systemUTC());
     }
 
+    /**
+     * Creates a RegistrationReconciler.
+     *
+     * @param registry the registry
+     * @param owner the owner (usually the catalog's product)
+     * @param clock the clock
+     */
     public RegistrationReconciler(ApplicationRegistry registry, String owner, Clock clock) {
         this(registry, owner, clock, DEFAULT_PARALLELISM);
     }
 
     /**
+     * @param registry the registry
+     * @param owner the owner (usually the catalog's product)
+     * @param clock the clock
      * @param parallelism how many writes to send at once (at least 1); the registry's
      *                    {@link ApplicationRegistry#maxConcurrentWrites()} caps it
      */
@@ -71,16 +81,29 @@ public final class RegistrationReconciler {
         this.parallelism = parallelism;
     }
 
+    /** {@return the owner} */
     public String owner() {
         return owner;
     }
 
-    /** Lists the registry and plans the changes. */
+    /**
+     * Lists the registry and plans the changes.
+     *
+     * @param desired the desired state
+     * @return what would be created, updated, deleted or left alone
+     */
     public RegistrationPlan plan(ApplicationRegistration desired) {
         return plan(desired, registry.list(), owner);
     }
 
-    /** Plans without a registry: desired vs. the listed entries. */
+    /**
+     * Plans without a registry: desired vs. the listed entries.
+     *
+     * @param desired the desired state
+     * @param actual the actual
+     * @param owner the owner (usually the catalog's product)
+     * @return what would be created, updated, deleted or left alone
+     */
     public static RegistrationPlan plan(ApplicationRegistration desired, List<RegisteredEntry> actual, String owner) {
         Map<String, List<RegisteredEntry>> ownByIdentifier = new LinkedHashMap<>();
         List<RegisteredEntry> foreign = new ArrayList<>();
@@ -135,7 +158,12 @@ public final class RegistrationReconciler {
         return new RegistrationPlan(desired.applicationName(), changes, foreign);
     }
 
-    /** Applies a plan, one outcome per change; a failed item does not stop the others. */
+    /**
+     * Applies a plan, one outcome per change; a failed item does not stop the others.
+     *
+     * @param plan the plan
+     * @return an outcome per planned change
+     */
     public ReconcileResult apply(RegistrationPlan plan) {
         return apply(plan, outcome -> { });
     }
@@ -143,6 +171,10 @@ public final class RegistrationReconciler {
     /**
      * Applies a plan and reports each outcome as it happens (for progress output, from any thread).
      * Outcomes come back in plan order.
+     *
+     * @param plan the plan
+     * @param progress hears about each item as it is done
+     * @return an outcome per planned change
      */
     public ReconcileResult apply(RegistrationPlan plan, Consumer<ItemOutcome> progress) {
         Instant start = clock.instant();
@@ -196,11 +228,25 @@ public final class RegistrationReconciler {
         }
     }
 
-    /** Plans and, unless {@code dryRun}, applies. A dry run writes nothing and marks every change as planned. */
+    /**
+     * Plans and, unless {@code dryRun}, applies. A dry run writes nothing and marks every change as planned.
+     *
+     * @param desired the desired state
+     * @param dryRun true to plan without writing
+     * @return the plan and an outcome per item
+     */
     public ReconcileResult reconcile(ApplicationRegistration desired, boolean dryRun) {
         return reconcile(desired, dryRun, outcome -> { });
     }
 
+    /**
+     * Plans and, unless it is a dry run, applies, telling {@code progress} about each item as it is done.
+     *
+     * @param desired the desired state
+     * @param dryRun true to plan without writing
+     * @param progress hears about each item as it is done
+     * @return the plan and an outcome per item
+     */
     public ReconcileResult reconcile(ApplicationRegistration desired, boolean dryRun, Consumer<ItemOutcome> progress) {
         Instant start = clock.instant();
         RegistrationPlan plan = plan(desired);

@@ -9,8 +9,10 @@ import dev.marketingconnector.core.registry.RegistryException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,11 +21,13 @@ import java.util.function.Supplier;
 /**
  * An {@link ApplicationRegistry} held in memory, for tests of code that registers entries. It
  * enforces what a real registry does (an update or delete of an unknown id fails, a registration
- * needs a name), records every write, and fails the next calls on request.
+ * needs a name), records every write, and fails the next calls on request, for any call or for
+ * one operation only.
  *
  * <pre>{@code
  * InMemoryApplicationRegistry registry = new InMemoryApplicationRegistry();
- * registry.failNext(1);                    // the next call throws a RegistryException
+ * registry.failNext(Operation.CREATE, 503, 1);   // one failed write; list() and the other writes go through
+ * registry.failNext(1);                          // the next call, whatever it is, throws a RegistryException
  * new RegistrationReconciler(registry, "my-product").reconcile(desired, false);
  * assertThat(registry.registrations()).hasSize(3);
  * }</pre>
@@ -33,28 +37,44 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
     /** The endpoint name reported in the exceptions it throws. */
     public static final String ENDPOINT = "in-memory";
 
-    /** A write the registry received. */
+    /**
+     * A write the registry received.
+     *
+     * @param operation    {@link Operation#CREATE}, {@link Operation#UPDATE} or {@link Operation#DELETE}
+     * @param id           the entry's id
+     * @param registration what was written (empty for a delete)
+     */
     public record Write(Operation operation, String id, Optional<Registration> registration) {
     }
 
+    /** The registry's operations: what {@link #writes()} records and what {@link #failNext(Operation, int, int)} targets. */
     public enum Operation {
+        /** {@link ApplicationRegistry#create}. */
         CREATE,
+        /** {@link ApplicationRegistry#update}. */
         UPDATE,
-        DELETE
+        /** {@link ApplicationRegistry#delete}. */
+        DELETE,
+        /** {@link ApplicationRegistry#list}; never recorded as a write. */
+        LIST
     }
 
     private final Map<String, Stored> entries = new LinkedHashMap<>();
     private final List<Write> writes = new ArrayList<>();
-    private final Deque<Supplier<RuntimeException>> failures = new ArrayDeque<>();
+    private final Deque<Fault> failures = new ArrayDeque<>();
     private int nextId = 1;
     private int listCalls;
 
     private record Stored(RegisteredEntry entry, Optional<Registration> registration) {
     }
 
+    /** A failure to inject: for one operation, or for any when {@code operation} is null. */
+    private record Fault(Operation operation, Supplier<RuntimeException> failure) {
+    }
+
     @Override
     public synchronized List<RegisteredEntry> list() {
-        failIfAsked();
+        failIfAsked(Operation.LIST);
         listCalls++;
         return entries.values().stream().map(Stored::entry).toList();
     }
@@ -62,7 +82,7 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
     @Override
     public synchronized String create(Registration registration) {
         Objects.requireNonNull(registration, "registration");
-        failIfAsked();
+        failIfAsked(Operation.CREATE);
         validate(registration);
         String id = "entry-" + nextId++;
         entries.put(id, stored(id, registration));
@@ -73,7 +93,7 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
     @Override
     public synchronized void update(String id, Registration registration) {
         Objects.requireNonNull(registration, "registration");
-        failIfAsked();
+        failIfAsked(Operation.UPDATE);
         requireKnown(id);
         validate(registration);
         entries.put(id, stored(id, registration));
@@ -82,7 +102,7 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
 
     @Override
     public synchronized void delete(String id) {
-        failIfAsked();
+        failIfAsked(Operation.DELETE);
         requireKnown(id);
         entries.remove(id);
         writes.add(new Write(Operation.DELETE, id, Optional.empty()));
@@ -94,51 +114,121 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         return Integer.MAX_VALUE;
     }
 
-    /** Adds an entry that somebody else created (no connector labels unless given); returns its id. */
+    /**
+     * Adds an entry that somebody else created (no connector labels unless given); returns its id.
+     *
+     * @param name the name
+     * @param identifier the stable identifier
+     * @param labels the labels
+     * @return the id the entry got
+     */
     public synchronized String addForeignEntry(String name, Optional<String> identifier, Map<String, String> labels) {
         String id = "foreign-" + nextId++;
         entries.put(id, new Stored(new RegisteredEntry(id, name, identifier, labels), Optional.empty()));
         return id;
     }
 
-    /** The next {@code calls} calls (any method) throw a {@link RegistryException} with status 503. */
+    /**
+     * The next {@code calls} calls, whatever their operation ({@code list()} included), throw a
+     * {@link RegistryException} with status 503.
+     *
+     * @param calls how many calls fail
+     * @return this registry
+     */
     public synchronized InMemoryApplicationRegistry failNext(int calls) {
         return failNext(calls, () -> new RegistryException(ENDPOINT, 503, "injected failure"));
     }
 
-    /** The next {@code calls} calls throw what {@code failure} supplies. */
+    /**
+     * The next {@code calls} calls, whatever their operation, throw what {@code failure} supplies.
+     *
+     * @param calls   how many calls fail
+     * @param failure supplies the exception each failing call throws
+     * @return this registry
+     */
     public synchronized InMemoryApplicationRegistry failNext(int calls, Supplier<RuntimeException> failure) {
-        if (calls < 0) {
-            throw new IllegalArgumentException("calls must be >= 0, got " + calls);
+        return inject(null, calls, failure);
+    }
+
+    /**
+     * The next {@code count} calls of one operation throw a {@link RegistryException} with {@code status};
+     * other operations go through. {@code failNext(Operation.CREATE, 503, 1)} is one failed write, as
+     * {@code MockKyma.failNext(Route, status, count)} fails one route.
+     *
+     * @param operation the operation to fail
+     * @param status    the status the exception carries (400 to 599)
+     * @param count     how many calls of that operation fail
+     * @return this registry
+     */
+    public synchronized InMemoryApplicationRegistry failNext(Operation operation, int status, int count) {
+        Objects.requireNonNull(operation, "operation");
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("status must be an error status (400-599), got " + status);
         }
-        for (int i = 0; i < calls; i++) {
-            failures.add(failure);
+        return inject(operation, count, () -> new RegistryException(ENDPOINT, status, "injected " + operation.name().toLowerCase(Locale.ROOT) + " failure"));
+    }
+
+    /**
+     * The next {@code count} calls of one operation throw what {@code failure} supplies.
+     *
+     * @param operation the operation to fail
+     * @param count     how many calls of that operation fail
+     * @param failure   supplies the exception each failing call throws
+     * @return this registry
+     */
+    public synchronized InMemoryApplicationRegistry failNext(Operation operation, int count, Supplier<RuntimeException> failure) {
+        return inject(Objects.requireNonNull(operation, "operation"), count, failure);
+    }
+
+    private InMemoryApplicationRegistry inject(Operation operation, int count, Supplier<RuntimeException> failure) {
+        Objects.requireNonNull(failure, "failure");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            failures.add(new Fault(operation, failure));
         }
         return this;
     }
 
-    /** The registrations stored now, by id (foreign entries have none). */
+    /**
+     * Injected failures not yet used up.
+     *
+     * @return how many calls are still set to fail
+     */
+    public synchronized int pendingFailures() {
+        return failures.size();
+    }
+
+    /** {@return the registrations stored now, by id (foreign entries have none)} */
     public synchronized Map<String, Registration> registrations() {
         Map<String, Registration> result = new LinkedHashMap<>();
         entries.forEach((id, stored) -> stored.registration().ifPresent(r -> result.put(id, r)));
         return result;
     }
 
-    /** Every entry, the connector's and foreign ones. */
+    /** {@return every entry, the connector's and foreign ones} */
     public synchronized List<RegisteredEntry> entries() {
         return entries.values().stream().map(Stored::entry).toList();
     }
 
+    /**
+     * The registration stored under an id.
+     *
+     * @param id the id
+     * @return the registration
+     */
     public synchronized Optional<Registration> registration(String id) {
         Stored stored = entries.get(id);
         return stored == null ? Optional.empty() : stored.registration();
     }
 
-    /** Every successful create, update and delete, in order. */
+    /** {@return every successful create, update and delete, in order} */
     public synchronized List<Write> writes() {
         return List.copyOf(writes);
     }
 
+    /** {@return the list calls} */
     public synchronized int listCalls() {
         return listCalls;
     }
@@ -148,10 +238,13 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         writes.clear();
     }
 
-    private void failIfAsked() {
-        Supplier<RuntimeException> failure = failures.poll();
-        if (failure != null) {
-            throw failure.get();
+    private void failIfAsked(Operation operation) {
+        for (Iterator<Fault> it = failures.iterator(); it.hasNext(); ) {
+            Fault fault = it.next();
+            if (fault.operation() == null || fault.operation() == operation) {
+                it.remove();
+                throw fault.failure().get();
+            }
         }
     }
 

@@ -31,7 +31,9 @@ import java.util.function.Consumer;
  */
 public final class StaticServiceDiscovery implements ServiceDiscovery {
 
+    /** The default system URL. */
     public static final URI DEFAULT_SYSTEM_URL = URI.create("https://my-tenant-api.example.com");
+    /** The default user. */
     public static final String DEFAULT_USER = "COMM_USER";
 
     private final URI systemUrl;
@@ -48,12 +50,25 @@ public final class StaticServiceDiscovery implements ServiceDiscovery {
         this(DEFAULT_SYSTEM_URL, new CommunicationUser(DEFAULT_USER, Secret.of("not-a-real-password")));
     }
 
+    /**
+     * Creates a StaticServiceDiscovery.
+     *
+     * @param systemUrl the system URL
+     * @param user the user
+     */
     public StaticServiceDiscovery(URI systemUrl, CommunicationUser user) {
         this.systemUrl = Objects.requireNonNull(systemUrl, "systemUrl");
         this.user = Objects.requireNonNull(user, "user");
     }
 
-    /** Reports the service with this key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) with another status. */
+    /**
+     * Reports the service with this key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) with another status.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @param status the HTTP status
+     * @param reason why
+     * @return this StaticServiceDiscovery
+     */
     public synchronized StaticServiceDiscovery status(String serviceKey, ServiceStatus status, String reason) {
         Objects.requireNonNull(serviceKey, "serviceKey");
         if (status == ServiceStatus.ACTIVE) {
@@ -64,12 +79,18 @@ public final class StaticServiceDiscovery implements ServiceDiscovery {
         return this;
     }
 
-    /** The next runs throw this exception (e.g. an {@code AuthenticationFailedException}) until cleared with null. */
+    /**
+     * The next runs throw this exception (e.g. an {@code AuthenticationFailedException}) until cleared with null.
+     *
+     * @param failure the failure
+     * @return this StaticServiceDiscovery
+     */
     public synchronized StaticServiceDiscovery failWith(RuntimeException failure) {
         this.failure = failure;
         return this;
     }
 
+    /** {@return the runs} */
     public synchronized int runs() {
         return runs;
     }

@@ -21,21 +21,62 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link ApplicationRegistry} shares: the in-memory fake, the Kyma 1.x REST
  * registry and the {@code Application} resource registry all extend this test, so they cannot
- * drift apart. Ships in the core's test-jar.
+ * drift apart. Ships in the core's test-jar, which needs JUnit 5 ({@code junit-jupiter}) and
+ * AssertJ ({@code assertj-core}) on the test class path: a test-jar cannot declare dependencies of
+ * its own, so add both in test scope.
+ *
+ * <p>A subclass implements {@link #registry()} and {@link #addForeignEntry(String)}.
  */
 public abstract class ApplicationRegistryContract {
 
     protected static final String APPLICATION = "mkt-test";
     protected static final String OWNER = "sap-marketing-cloud";
 
+    /** Guards the two default implementations below against calling each other for ever. */
+    private boolean delegating;
+
     /** A registry for the Application {@link #APPLICATION}, empty at the start of each test. */
     protected abstract ApplicationRegistry registry();
 
     /**
      * Creates an entry in the registry's backend the way another tool would, without the connector's
-     * labels; returns its display name.
+     * labels, and returns its id, as {@code InMemoryApplicationRegistry.addForeignEntry} does.
+     * Override this; the default calls a subclass's {@link #seedForeignEntry(String)} and finds the
+     * id by name.
      */
-    protected abstract String seedForeignEntry(String name);
+    protected String addForeignEntry(String name) {
+        if (delegating) {
+            throw new IllegalStateException(getClass().getSimpleName() + " must override addForeignEntry(String)");
+        }
+        delegating = true;
+        try {
+            String seeded = seedForeignEntry(name);
+            return registry().list().stream().filter(e -> e.name().equals(seeded)).map(RegisteredEntry::id).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the seeded entry '" + seeded + "' is not listed"));
+        } finally {
+            delegating = false;
+        }
+    }
+
+    /**
+     * Creates an entry the way another tool would; returns its display name.
+     *
+     * @deprecated override {@link #addForeignEntry(String)}, which returns the id like the in-memory fake's
+     *             {@code addForeignEntry}; kept until every subclass has moved
+     */
+    @Deprecated
+    protected String seedForeignEntry(String name) {
+        if (delegating) {
+            throw new IllegalStateException(getClass().getSimpleName() + " must override addForeignEntry(String)");
+        }
+        delegating = true;
+        try {
+            String id = addForeignEntry(name);
+            return registry().list().stream().filter(e -> e.id().equals(id)).map(RegisteredEntry::name).findFirst().orElse(name);
+        } finally {
+            delegating = false;
+        }
+    }
 
     private static final ServiceCatalog CATALOG = ServiceCatalog.marketing();
 
@@ -150,9 +191,22 @@ public abstract class ApplicationRegistryContract {
     }
 
     @Test
+    void aForeignEntryIsListedUnderTheIdItWasAddedWith() {
+        ApplicationRegistry registry = registry();
+
+        String id = addForeignEntry("Somebody Else's API");
+
+        assertThat(registry.list()).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(id);
+            assertThat(e.name()).isEqualTo("Somebody Else's API");
+            assertThat(ConnectorLabels.isOwnedBy(e.labels(), OWNER)).isFalse();
+        });
+    }
+
+    @Test
     void foreignEntrySurvivesEveryRun() {
         ApplicationRegistry registry = registry();
-        String foreignName = seedForeignEntry("Somebody Else's API");
+        String foreignId = addForeignEntry("Somebody Else's API");
         RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
 
         reconciler.reconcile(desired(new StaticServiceDiscovery()), false);
@@ -160,7 +214,7 @@ public abstract class ApplicationRegistryContract {
                 .status("API_MKT_COUPON_SRV", ServiceStatus.INACTIVE, "gone")), false);
         reconciler.reconcile(new ApplicationRegistration(APPLICATION, List.of()), false);
 
-        assertThat(registry.list()).extracting(RegisteredEntry::name).containsExactly(foreignName);
+        assertThat(registry.list()).extracting(RegisteredEntry::id).containsExactly(foreignId);
     }
 
     private static String identifierOf(String serviceKey) {

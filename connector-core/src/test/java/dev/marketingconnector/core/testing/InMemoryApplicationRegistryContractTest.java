@@ -21,8 +21,7 @@ class InMemoryApplicationRegistryContractTest extends ApplicationRegistryContrac
     }
 
     @Override
-    protected String seedForeignEntry(String name) {
-        registry.addForeignEntry(name, Optional.of("other-tool:" + name), Map.of("team", "web"));
-        return name;
+    protected String addForeignEntry(String name) {
+        return registry.addForeignEntry(name, Optional.of("other-tool:" + name), Map.of("team", "web"));
     }
 }

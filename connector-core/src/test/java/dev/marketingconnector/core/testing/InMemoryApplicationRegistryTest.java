@@ -45,6 +45,41 @@ class InMemoryApplicationRegistryTest {
     }
 
     @Test
+    void failNextForAnOperationFailsOnlyThatOperation() {
+        String kept = registry.create(events);
+        registry.failNext(InMemoryApplicationRegistry.Operation.CREATE, 503, 1);
+
+        assertThat(registry.list()).hasSize(1);
+        registry.update(kept, events);
+        assertThatThrownBy(() -> registry.create(EventCatalogRegistration.of(ServiceCatalog.marketing())))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(503))
+                .hasMessageContaining("injected create failure");
+        assertThat(registry.pendingFailures()).isZero();
+        assertThat(registry.writes()).extracting(InMemoryApplicationRegistry.Write::operation)
+                .containsExactly(InMemoryApplicationRegistry.Operation.CREATE, InMemoryApplicationRegistry.Operation.UPDATE);
+    }
+
+    @Test
+    void operationFaultsAreUsedInOrderAndListCanFailAlone() {
+        registry.failNext(InMemoryApplicationRegistry.Operation.LIST, 500, 1)
+                .failNext(InMemoryApplicationRegistry.Operation.DELETE, 2, () -> new IllegalStateException("delete refused"));
+        String id = registry.create(events);
+
+        assertThatThrownBy(registry::list).isInstanceOf(RegistryException.class).hasMessageContaining("injected list failure");
+        assertThat(registry.list()).hasSize(1);
+        assertThatThrownBy(() -> registry.delete(id)).hasMessage("delete refused");
+        assertThatThrownBy(() -> registry.delete(id)).hasMessage("delete refused");
+        registry.delete(id);
+        assertThat(registry.entries()).isEmpty();
+    }
+
+    @Test
+    void rejectsBadFaultSettings() {
+        assertThatThrownBy(() -> registry.failNext(InMemoryApplicationRegistry.Operation.CREATE, 200, 1)).hasMessageContaining("status");
+        assertThatThrownBy(() -> registry.failNext(InMemoryApplicationRegistry.Operation.CREATE, 503, -1)).hasMessageContaining("count");
+    }
+
+    @Test
     void foreignEntriesAreListedButHaveNoRegistration() {
         String id = registry.addForeignEntry("Other", Optional.empty(), Map.of("team", "web"));
 

@@ -96,4 +96,63 @@ class RecordingEventPublisherTest {
     void rejectsANegativeFailureCount() {
         assertThatThrownBy(() -> publisher.failNextTransiently(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+    @Test
+    void inManualModeHoldsPublishesUntilTheTestCompletesThemInOrder() throws InterruptedException {
+        RecordingEventPublisher manual = new RecordingEventPublisher(false);
+        BusinessEvent first = event();
+        BusinessEvent second = event();
+        BusinessEvent third = event();
+
+        CompletableFuture<PublishReceipt> one = manual.publish(first);
+        CompletableFuture<PublishReceipt> two = manual.publish(second);
+        CompletableFuture<PublishReceipt> three = manual.publish(third);
+
+        assertThat(manual.autoComplete()).isFalse();
+        assertThat(manual.awaitPending(3, Duration.ofSeconds(1))).containsExactly(first, second, third);
+        assertThat(one).isNotDone();
+        assertThat(manual.published()).isEmpty();
+
+        assertThat(manual.completeNext(1)).isEqualTo(1);
+        assertThat(one.join().eventId()).isEqualTo(first.id());
+        assertThat(two).isNotDone();
+
+        PublishException busy = PublishException.transientFailure("kyma", 503, "busy");
+        assertThat(manual.completeNextExceptionally(1, busy)).isEqualTo(1);
+        assertThatThrownBy(two::join).cause().isSameAs(busy);
+
+        assertThat(manual.completeAll()).isEqualTo(1);
+        assertThat(three).isCompleted();
+        assertThat(manual.published()).containsExactly(first, third);
+        assertThat(manual.pending()).isEmpty();
+        assertThat(manual.completeNext(5)).isZero();
+    }
+
+    @Test
+    void inManualModeInjectedFailuresStillApplyAtOnce() {
+        RecordingEventPublisher manual = new RecordingEventPublisher(false).failNextPermanently(1);
+
+        assertThat(manual.publish(event())).isCompletedExceptionally();
+        assertThat(manual.publish(event())).isNotDone();
+        assertThat(manual.attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void closingFailsWhatIsHeldSoNobodyWaitsForEver() {
+        RecordingEventPublisher manual = new RecordingEventPublisher(false);
+        CompletableFuture<PublishReceipt> held = manual.publish(event());
+
+        manual.close();
+
+        assertThatThrownBy(held::join).cause().isInstanceOfSatisfying(PublishException.class,
+                e -> assertThat(e.isTransient()).isFalse()).hasMessageContaining("publisher is closed");
+        assertThat(manual.publish(event())).isCompletedExceptionally();
+    }
+
+    @Test
+    void awaitPendingFailsWhenNothingIsHeldInTime() {
+        RecordingEventPublisher manual = new RecordingEventPublisher(false);
+
+        assertThatThrownBy(() -> manual.awaitPending(1, Duration.ofMillis(20))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("expected 1 pending publishes");
+    }
 }

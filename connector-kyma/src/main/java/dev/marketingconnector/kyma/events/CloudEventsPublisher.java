@@ -41,6 +41,7 @@ public final class CloudEventsPublisher implements EventPublisher {
         STRUCTURED
     }
 
+    /** The default mode. */
     public static final Mode DEFAULT_MODE = Mode.BINARY;
 
     /** Headers the JDK client sets itself and refuses from callers. */
@@ -53,10 +54,23 @@ public final class CloudEventsPublisher implements EventPublisher {
     private final Mode mode;
     private final ResilientSender sender;
 
+    /**
+     * Creates a CloudEventsPublisher.
+     *
+     * @param config the settings
+     * @param applicationName the Kyma Application
+     */
     public CloudEventsPublisher(PublisherConfig config, String applicationName) {
         this(config, applicationName, DEFAULT_MODE);
     }
 
+    /**
+     * Creates a CloudEventsPublisher.
+     *
+     * @param config the settings
+     * @param applicationName the Kyma Application
+     * @param mode the mode
+     */
     public CloudEventsPublisher(PublisherConfig config, String applicationName, Mode mode) {
         this.config = Objects.requireNonNull(config, "config");
         this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
@@ -73,19 +87,27 @@ public final class CloudEventsPublisher implements EventPublisher {
         this.sender = new ResilientSender(config);
     }
 
-    /** The source Kyma eventing knows an Application by: its name without '-' and '.' ({@code mkt-prod} → {@code mktprod}). */
+    /**
+     * The source Kyma eventing knows an Application by: its name without '-' and '.' ({@code mkt-prod} → {@code mktprod}).
+     *
+     * @param applicationName the Kyma Application
+     * @return the source Kyma eventing knows an Application by: its name without '-' and '.' ({@code mkt-prod} → {@code mktprod})
+     */
     public static String eventingSource(String applicationName) {
         return applicationName.replace("-", "").replace(".", "");
     }
 
+    /** {@return the mode} */
     public Mode mode() {
         return mode;
     }
 
+    /** {@return the application name} */
     public String applicationName() {
         return applicationName;
     }
 
+    /** {@return the config} */
     public PublisherConfig config() {
         return config;
     }
@@ -132,17 +154,21 @@ public final class CloudEventsPublisher implements EventPublisher {
         return sender.circuitState();
     }
 
-    /** The circuit breaker in front of the event service (for metrics, e.g. resilience4j-micrometer). */
+    /**
+     * The circuit breaker in front of the event service (for metrics, e.g. resilience4j-micrometer).
+     *
+     * @return the circuit breaker in front of the event service (for metrics, e.g
+     */
     public CircuitBreaker circuitBreaker() {
         return sender.circuitBreaker();
     }
 
-    /** The retry (for metrics and retry events). */
+    /** {@return the retry (for metrics and retry events)} */
     public Retry retry() {
         return sender.retry();
     }
 
-    /** The bound on concurrent calls. */
+    /** {@return the bound on concurrent calls} */
     public Bulkhead bulkhead() {
         return sender.bulkhead();
     }

@@ -40,6 +40,7 @@ public final class LegacyEventsPublisher implements EventPublisher {
     private final ResilientSender sender;
 
     /**
+     * @param config the settings
      * @param applicationName the Kyma Application the events come from
      */
     public LegacyEventsPublisher(PublisherConfig config, String applicationName) {
@@ -47,6 +48,7 @@ public final class LegacyEventsPublisher implements EventPublisher {
     }
 
     /**
+     * @param config the settings
      * @param applicationName    the Kyma Application the events come from
      * @param alwaysSendSourceId put {@code source-id} in the body on the path form too (the runnable
      *                           connector's {@code kyma-v1} format does, so one body fits every route)
@@ -65,15 +67,21 @@ public final class LegacyEventsPublisher implements EventPublisher {
         this.sender = new ResilientSender(config);
     }
 
-    /** True when the body carries {@code source-id} (the endpoint does not name the Application). */
+    /**
+     * True when the body carries {@code source-id} (the endpoint does not name the Application).
+     *
+     * @return true when the body carries {@code source-id} (the endpoint does not name the Application)
+     */
     public boolean sendsSourceId() {
         return sourceIdInBody;
     }
 
+    /** {@return the application name} */
     public String applicationName() {
         return applicationName;
     }
 
+    /** {@return the config} */
     public PublisherConfig config() {
         return config;
     }
@@ -115,17 +123,21 @@ public final class LegacyEventsPublisher implements EventPublisher {
         return sender.circuitState();
     }
 
-    /** The circuit breaker in front of the event service (for metrics, e.g. resilience4j-micrometer). */
+    /**
+     * The circuit breaker in front of the event service (for metrics, e.g. resilience4j-micrometer).
+     *
+     * @return the circuit breaker in front of the event service (for metrics, e.g
+     */
     public CircuitBreaker circuitBreaker() {
         return sender.circuitBreaker();
     }
 
-    /** The retry (for metrics and retry events). */
+    /** {@return the retry (for metrics and retry events)} */
     public Retry retry() {
         return sender.retry();
     }
 
-    /** The bound on concurrent calls. */
+    /** {@return the bound on concurrent calls} */
     public Bulkhead bulkhead() {
         return sender.bulkhead();
     }

@@ -1,6 +1,7 @@
 package dev.marketingconnector.kyma.registry;
 
 import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.internal.OptionalDependency;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
@@ -17,8 +18,11 @@ public final class ApplicationResourceConfig {
 
     /** Where Kyma's Application Gateway looks for credential Secrets. */
     public static final String DEFAULT_CREDENTIALS_NAMESPACE = "kyma-system";
+    /** The default central gateway URL. */
     public static final URI DEFAULT_CENTRAL_GATEWAY_URL = URI.create("http://central-application-gateway.kyma-system:8080");
+    /** The default description. */
     public static final String DEFAULT_DESCRIPTION = "Created by the Marketing Connector";
+    /** The default provider display name. */
     public static final String DEFAULT_PROVIDER_DISPLAY_NAME = "SAP";
     /** How often a write is retried when somebody else changed the Application in between. */
     public static final int DEFAULT_MAX_CONFLICT_RETRIES = 5;
@@ -52,53 +56,75 @@ public final class ApplicationResourceConfig {
         this.bearerToken = Optional.ofNullable(b.bearerToken);
     }
 
-    /** @param applicationName the Application resource's name (a DNS subdomain, e.g. {@code mkt-prod}) */
+    /**
+     * Starts the settings of a registry for one Application.
+     *
+     * @param applicationName the Application resource's name (a DNS subdomain, e.g. {@code mkt-prod})
+     * @return a builder with the defaults
+     * @throws dev.marketingconnector.core.MissingDependencyException when fabric8 (an optional dependency of
+     *         this module) is not on the class path; checked here, before {@link ApplicationResourceRegistry} is linked
+     */
     public static Builder builder(String applicationName) {
+        OptionalDependency.require(ApplicationResourceConfig.class, "ApplicationResourceRegistry",
+                "io.fabric8.kubernetes.client.KubernetesClient", "kubernetes-client", "kubernetes-httpclient-jdk");
         return new Builder(applicationName);
     }
 
+    /** {@return the application name} */
     public String applicationName() {
         return applicationName;
     }
 
-    /** Where the connector serves the AsyncAPI document ({@code …/asyncapi.json}); needed to register the event catalog. */
+    /** {@return where the connector serves the AsyncAPI document ({@code …/asyncapi.json}); needed to register the event catalog} */
     public Optional<URI> eventsSpecificationUrl() {
         return eventsSpecificationUrl;
     }
 
+    /** {@return the credentials namespace} */
     public String credentialsNamespace() {
         return credentialsNamespace;
     }
 
+    /** {@return the central gateway URL} */
     public URI centralGatewayUrl() {
         return centralGatewayUrl;
     }
 
+    /** {@return the description} */
     public String description() {
         return description;
     }
 
+    /** {@return the display name} */
     public Optional<String> displayName() {
         return displayName;
     }
 
+    /** {@return the provider display name} */
     public String providerDisplayName() {
         return providerDisplayName;
     }
 
-    /** Labels the Application gets when the registry creates it. */
+    /**
+     * Labels the Application gets when the registry creates it.
+     *
+     * @return the labels
+     */
     public Map<String, String> labels() {
         return labels;
     }
 
+    /** {@return the max conflict retries} */
     public int maxConflictRetries() {
         return maxConflictRetries;
     }
 
+    /** {@return the API server URL} */
     public Optional<URI> apiServerUrl() {
         return apiServerUrl;
     }
 
+    /** {@return the bearer token} */
     public Optional<Secret> bearerToken() {
         return bearerToken;
     }
@@ -111,6 +137,7 @@ public final class ApplicationResourceConfig {
                 + (bearerToken.isPresent() ? ", bearerToken=******" : "") + "]";
     }
 
+    /** Collects the settings; every setter checks its value at once. */
     public static final class Builder {
 
         private final String applicationName;
@@ -134,11 +161,23 @@ public final class ApplicationResourceConfig {
             this.applicationName = applicationName;
         }
 
+        /**
+         * Sets the events specification URL.
+         *
+         * @param url the URL
+         * @return this builder
+         */
         public Builder eventsSpecificationUrl(URI url) {
             this.eventsSpecificationUrl = absolute(url, "eventsSpecificationUrl");
             return this;
         }
 
+        /**
+         * Sets the credentials namespace.
+         *
+         * @param namespace the namespace
+         * @return this builder
+         */
         public Builder credentialsNamespace(String namespace) {
             Objects.requireNonNull(namespace, "credentialsNamespace");
             if (namespace.length() > 63 || !NAMESPACE.matcher(namespace).matches()) {
@@ -148,31 +187,67 @@ public final class ApplicationResourceConfig {
             return this;
         }
 
+        /**
+         * Sets the central gateway URL.
+         *
+         * @param url the URL
+         * @return this builder
+         */
         public Builder centralGatewayUrl(URI url) {
             this.centralGatewayUrl = absolute(url, "centralGatewayUrl");
             return this;
         }
 
+        /**
+         * Sets the description.
+         *
+         * @param description the description
+         * @return this builder
+         */
         public Builder description(String description) {
             this.description = notBlank(description, "description");
             return this;
         }
 
+        /**
+         * Sets the display name.
+         *
+         * @param displayName the display name
+         * @return this builder
+         */
         public Builder displayName(String displayName) {
             this.displayName = notBlank(displayName, "displayName");
             return this;
         }
 
+        /**
+         * Sets the provider display name.
+         *
+         * @param providerDisplayName the provider display name
+         * @return this builder
+         */
         public Builder providerDisplayName(String providerDisplayName) {
             this.providerDisplayName = notBlank(providerDisplayName, "providerDisplayName");
             return this;
         }
 
+        /**
+         * Sets the labels.
+         *
+         * @param labels the labels
+         * @return this builder
+         */
         public Builder labels(Map<String, String> labels) {
             this.labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
             return this;
         }
 
+        /**
+         * Sets the max conflict retries.
+         *
+         * @param retries the retries
+         * @return this builder
+         */
         public Builder maxConflictRetries(int retries) {
             if (retries < 0) {
                 throw new IllegalArgumentException("maxConflictRetries must be >= 0, got " + retries);
@@ -181,18 +256,29 @@ public final class ApplicationResourceConfig {
             return this;
         }
 
-        /** Talks to this API server instead of the one found in the environment (service account, {@code KUBECONFIG}). */
+        /**
+         * Talks to this API server instead of the one found in the environment (service account, {@code KUBECONFIG}).
+         *
+         * @param url the URL
+         * @return this builder
+         */
         public Builder apiServerUrl(URI url) {
             this.apiServerUrl = absolute(url, "apiServerUrl");
             return this;
         }
 
-        /** The bearer token for {@link #apiServerUrl(URI)}. */
+        /**
+         * The bearer token for {@link #apiServerUrl(URI)}.
+         *
+         * @param token the token
+         * @return this builder
+         */
         public Builder bearerToken(Secret token) {
             this.bearerToken = Objects.requireNonNull(token, "bearerToken");
             return this;
         }
 
+        /** {@return the build} */
         public ApplicationResourceConfig build() {
             if (bearerToken != null && apiServerUrl == null) {
                 throw new IllegalArgumentException("bearerToken is set but apiServerUrl is not");

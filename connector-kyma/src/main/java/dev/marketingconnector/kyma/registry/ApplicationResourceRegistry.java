@@ -66,8 +66,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApplicationResourceRegistry implements ApplicationRegistry, AutoCloseable {
 
+    /** The group. */
     public static final String GROUP = "applicationconnector.kyma-project.io";
+    /** The version. */
     public static final String VERSION = "v1alpha1";
+    /** The kind. */
     public static final String KIND = "Application";
     /** Label on every Secret the registry writes; only Secrets with it are ever deleted. */
     public static final String SECRET_APPLICATION_LABEL = "marketingconnector.dev/application";
@@ -92,6 +95,9 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
      * A registry talking to the API server of {@link ApplicationResourceConfig#apiServerUrl()}, or else
      * to the cluster found in the environment: the pod's service account, or {@code KUBECONFIG} /
      * {@code ~/.kube/config}. Close it to release the connections.
+     *
+     * @param config the settings
+     * @return the application resource registry
      */
     public static ApplicationResourceRegistry connect(ApplicationResourceConfig config) {
         Objects.requireNonNull(config, "config");
@@ -110,6 +116,7 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         }
     }
 
+    /** {@return the config} */
     public ApplicationResourceConfig config() {
         return config;
     }

@@ -47,6 +47,11 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
     private final RestRegistryConfig config;
     private final HttpClient http;
 
+    /**
+     * Creates a RestApplicationRegistry.
+     *
+     * @param config the settings
+     */
     public RestApplicationRegistry(RestRegistryConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -57,11 +62,16 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
         this.http = builder.build();
     }
 
-    /** A registry at this base URL with the default settings. */
+    /**
+     * A registry at this base URL with the default settings.
+     *
+     * @param baseUrl the base URL
+     */
     public RestApplicationRegistry(URI baseUrl) {
         this(RestRegistryConfig.builder(baseUrl).build());
     }
 
+    /** {@return the config} */
     public RestRegistryConfig config() {
         return config;
     }
@@ -115,7 +125,12 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
         return config.maxConcurrentWrites();
     }
 
-    /** The service with this id as a registration, or empty when the registry does not know it. */
+    /**
+     * The service with this id as a registration, or empty when the registry does not know it.
+     *
+     * @param id the id
+     * @return the service with this id as a registration, or empty when the registry does not know it
+     */
     public Optional<Registration> get(String id) {
         URI url = serviceUrl(id);
         try {

@@ -19,6 +19,7 @@ public final class RestRegistryConfig {
 
     /** The path every base URL ends with, after the Application name. */
     public static final String SERVICES_PATH = "/v1/metadata/services";
+    /** The default connect timeout. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Generous: the registry fetches the {@code SpecificationUrl} while it handles a POST. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -43,35 +44,39 @@ public final class RestRegistryConfig {
 
     /**
      * @param baseUrl the services collection, {@code http(s)://host[:port]/[prefix/]{application}/v1/metadata/services}
+     * @return a builder with the defaults
      * @throws IllegalArgumentException naming the URL when it is not of that form
      */
     public static Builder builder(URI baseUrl) {
         return new Builder(baseUrl);
     }
 
-    /** The services collection, without a trailing slash. */
+    /** {@return the services collection, without a trailing slash} */
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /** The Application name, taken from the base URL. */
+    /** {@return the Application name, taken from the base URL} */
     public String applicationName() {
         return applicationName;
     }
 
+    /** {@return the connect timeout} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /** {@return the request timeout} */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
+    /** {@return the TLS} */
     public Optional<TlsConfig> tls() {
         return Optional.ofNullable(tls);
     }
 
-    /** How many writes the registry is sent at once (the reconciler's parallelism is capped by it). */
+    /** {@return how many writes the registry is sent at once (the reconciler's parallelism is capped by it)} */
     public int maxConcurrentWrites() {
         return maxConcurrentWrites;
     }
@@ -82,6 +87,7 @@ public final class RestRegistryConfig {
                 + (tls == null ? "" : ", " + tls) + "]";
     }
 
+    /** Collects the settings; every setter checks its value at once. */
     public static final class Builder {
 
         private final URI baseUrl;
@@ -117,22 +123,45 @@ public final class RestRegistryConfig {
             this.applicationName = application;
         }
 
+        /**
+         * Sets the connect timeout.
+         *
+         * @param connectTimeout the connect timeout
+         * @return this builder
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive(connectTimeout, "connectTimeout");
             return this;
         }
 
+        /**
+         * Sets the request timeout.
+         *
+         * @param requestTimeout the request timeout
+         * @return this builder
+         */
         public Builder requestTimeout(Duration requestTimeout) {
             this.requestTimeout = positive(requestTimeout, "requestTimeout");
             return this;
         }
 
-        /** HTTPS settings: a trust store for the cluster's CA and/or the Application's client certificate. */
+        /**
+         * HTTPS settings: a trust store for the cluster's CA and/or the Application's client certificate.
+         *
+         * @param tls the TLS
+         * @return this builder
+         */
         public Builder tls(TlsConfig tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
+        /**
+         * Sets the max concurrent writes.
+         *
+         * @param writes the writes
+         * @return this builder
+         */
         public Builder maxConcurrentWrites(int writes) {
             if (writes < 1) {
                 throw new IllegalArgumentException("maxConcurrentWrites must be >= 1, got " + writes);
@@ -141,6 +170,7 @@ public final class RestRegistryConfig {
             return this;
         }
 
+        /** {@return the build} */
         public RestRegistryConfig build() {
             if (tls != null && "http".equals(baseUrl.getScheme())) {
                 throw new IllegalArgumentException("tls is set but the registry base URL '" + baseUrl + "' is plain http");

@@ -12,6 +12,9 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.events.EventType;
+import dev.marketingconnector.core.events.EventTypeMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -132,13 +135,84 @@ public final class MockKyma implements AutoCloseable {
     public record ReceivedEvent(String id, String type, String version, String source, Optional<OffsetDateTime> time,
             JsonNode data, Route route, Encoding encoding) {
 
-        /** {@code <type>.<version>}, as CloudEvents name it. */
+        /**
+         * The type as CloudEvents name it.
+         *
+         * @return {@code <type>.<version>}, or the type alone when it has no version
+         */
         public String qualifiedType() {
             return version.isEmpty() ? type : type + "." + version;
         }
+
+        /**
+         * The type as the core names it, e.g. {@code bo.marketingpermission.changed} {@code v1}.
+         *
+         * @return the type and version; a CloudEvent type without a trailing {@code .vN} gets {@code v1}
+         * @throws dev.marketingconnector.core.events.InvalidEventTypeException when the type is no valid event type
+         */
+        public EventType eventType() {
+            return EventTypeMapper.of(type, version.isEmpty() ? EventTypeMapper.DEFAULT_VERSION : version);
+        }
+
+        /**
+         * The event id as a UUID.
+         *
+         * @return the id, when it is a UUID (events v1 ids always are)
+         */
+        public Optional<UUID> uuid() {
+            return UUID_TEXT.matcher(id).matches() ? Optional.of(UUID.fromString(id)) : Optional.empty();
+        }
+
+        /**
+         * One field of the data.
+         *
+         * @param name a field of the data object
+         * @return its value as text, when the data is an object with that field
+         */
+        public Optional<String> dataText(String name) {
+            JsonNode value = data == null ? null : data.get(name);
+            return value == null || value.isNull() || value.isContainerNode() ? Optional.empty() : Optional.of(value.asText());
+        }
+
+        /**
+         * Whether it came as a CloudEvent (binary or structured, on {@code /publish}).
+         *
+         * @return true for {@link Encoding#BINARY} and {@link Encoding#STRUCTURED}
+         */
+        public boolean isCloudEvent() {
+            return encoding != Encoding.EVENTS_V1;
+        }
     }
 
-    /** A registered service: its Application, id and ServiceDetails as sent (secrets unmasked; {@link #toString()} masks them). */
+    /** The kind of credentials a registered API carries. */
+    public enum CredentialsKind {
+        /** {@code api.credentials.basic}: user name and password, usually with a CSRF token endpoint. */
+        BASIC,
+        /** {@code api.credentials.oauth}: token URL, client id and secret. */
+        OAUTH
+    }
+
+    /**
+     * The credentials of a registered API, read from {@code api.credentials}.
+     *
+     * @param kind         basic or OAuth
+     * @param user         the basic {@code username}, or the OAuth {@code clientId}
+     * @param secret       the basic {@code password}, or the OAuth {@code clientSecret}, as sent (never shown by {@code toString})
+     * @param csrfTokenUrl {@code basic.csrfInfo.tokenEndpointURL}, when given
+     * @param tokenUrl     the OAuth {@code url}, when given
+     */
+    public record RegisteredCredentials(CredentialsKind kind, String user, Secret secret, Optional<URI> csrfTokenUrl,
+            Optional<URI> tokenUrl) {
+    }
+
+    /**
+     * A registered service: its Application, id and ServiceDetails as sent (secrets unmasked; {@link #toString()}
+     * masks them). The typed accessors read the wire format's fields in any case, as the registry does.
+     *
+     * @param application the Application it was registered in
+     * @param id          the id the registry gave it
+     * @param details     the ServiceDetails as last sent (a copy)
+     */
     public record RegisteredService(String application, String id, ObjectNode details) {
 
         @Override
@@ -146,15 +220,137 @@ public final class MockKyma implements AutoCloseable {
             return "RegisteredService[application=" + application + ", id=" + id + ", details=" + masked(details) + "]";
         }
 
+        /**
+         * The service's name.
+         *
+         * @return {@code name}
+         */
         public String name() {
             return details.path("name").asText();
         }
 
+        /**
+         * The provider shown in Kyma.
+         *
+         * @return {@code provider}
+         */
+        public String provider() {
+            return textOf(details, "provider").orElse("");
+        }
+
+        /**
+         * The description.
+         *
+         * @return {@code description}
+         */
+        public String description() {
+            return textOf(details, "description").orElse("");
+        }
+
+        /**
+         * Whether the service registers an API.
+         *
+         * @return true when it has an {@code api} object
+         */
+        public boolean isApi() {
+            JsonNode api = field(details, "api");
+            return api != null && api.isObject();
+        }
+
+        /**
+         * Whether the service registers an event catalog.
+         *
+         * @return true when it has an {@code events} object
+         */
+        public boolean isEvents() {
+            JsonNode events = field(details, "events");
+            return events != null && events.isObject();
+        }
+
+        /**
+         * Where the API is.
+         *
+         * @return {@code api.targetUrl}, empty for an events-only service
+         */
+        public Optional<URI> targetUrl() {
+            return uriOf(api(), "targetUrl");
+        }
+
+        /**
+         * Where the API's specification is (the {@code $metadata} URL for OData).
+         *
+         * @return {@code api.SpecificationUrl}, when given
+         */
+        public Optional<URI> specificationUrl() {
+            return uriOf(api(), "specificationUrl");
+        }
+
+        /**
+         * The API's type.
+         *
+         * @return {@code api.ApiType}, e.g. {@code OData}, when given
+         */
+        public Optional<String> apiType() {
+            return textOf(api(), "apiType");
+        }
+
+        /**
+         * The API's credentials.
+         *
+         * @return {@code api.credentials}, empty when there are none
+         */
+        public Optional<RegisteredCredentials> credentials() {
+            JsonNode credentials = field(api(), "credentials");
+            if (credentials == null || !credentials.isObject()) {
+                return Optional.empty();
+            }
+            JsonNode basic = field(credentials, "basic");
+            if (basic != null && basic.isObject()) {
+                JsonNode csrf = field(basic, "csrfInfo");
+                return Optional.of(new RegisteredCredentials(CredentialsKind.BASIC, textOf(basic, "username").orElse(""),
+                        Secret.of(textOf(basic, "password").orElse("")),
+                        csrf == null ? Optional.empty() : uriOf(csrf, "tokenEndpointURL"), Optional.empty()));
+            }
+            JsonNode oauth = field(credentials, "oauth");
+            if (oauth != null && oauth.isObject()) {
+                return Optional.of(new RegisteredCredentials(CredentialsKind.OAUTH, textOf(oauth, "clientId").orElse(""),
+                        Secret.of(textOf(oauth, "clientSecret").orElse("")), Optional.empty(), uriOf(oauth, "url")));
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * The CSRF token endpoint of basic credentials.
+         *
+         * @return {@code api.credentials.basic.csrfInfo.tokenEndpointURL}, when given
+         */
+        public Optional<URI> csrfTokenUrl() {
+            return credentials().flatMap(RegisteredCredentials::csrfTokenUrl);
+        }
+
+        /**
+         * The event catalog.
+         *
+         * @return {@code events.spec} (the AsyncAPI document), empty for an API-only service
+         */
+        public Optional<JsonNode> eventsSpec() {
+            JsonNode events = field(details, "events");
+            JsonNode spec = events == null ? null : field(events, "spec");
+            return spec == null || spec.isNull() ? Optional.empty() : Optional.of(spec.deepCopy());
+        }
+
+        private JsonNode api() {
+            JsonNode api = field(details, "api");
+            return api == null ? MissingNode.getInstance() : api;
+        }
+
+        /** {@return the identifier} */
         public Optional<String> identifier() {
             JsonNode identifier = field(details, "identifier");
             return identifier == null || !identifier.isTextual() ? Optional.empty() : Optional.of(identifier.asText());
         }
 
+        /** {@return the labels} */
         public Map<String, String> labels() {
             Map<String, String> labels = new LinkedHashMap<>();
             JsonNode node = field(details, "labels");
@@ -257,67 +453,97 @@ public final class MockKyma implements AutoCloseable {
         this.url = URI.create((builder.sslContext != null ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
     // --- addresses ---
 
-    /** {@code http://127.0.0.1:<port>} (or https), without a trailing slash. */
+    /** {@return {@code http://127.0.0.1:<port>} (or https), without a trailing slash} */
     public URI url() {
         return url;
     }
 
+    /** {@return the port} */
     public int port() {
         return url.getPort();
     }
 
-    /** The Application Registry base of an Application: {@code …/{application}/v1/metadata/services}. */
+    /**
+     * The Application Registry base of an Application: {@code …/{application}/v1/metadata/services}.
+     *
+     * @param application the Kyma Application
+     * @return the Application Registry base of an Application: {@code …/{application}/v1/metadata/services}
+     */
     public URI registryUrl(String application) {
         return URI.create(url + "/" + application + "/v1/metadata/services");
     }
 
-    /** Events v1 with {@code source-id}: {@code …/v1/events}. */
+    /**
+     * Events v1 with {@code source-id}: {@code …/v1/events}.
+     *
+     * @return events v1 with {@code source-id}: {@code …/v1/events}
+     */
     public URI eventsUrl() {
         return URI.create(url + "/v1/events");
     }
 
-    /** Events v1 of an Application: {@code …/{application}/v1/events}. */
+    /**
+     * Events v1 of an Application: {@code …/{application}/v1/events}.
+     *
+     * @param application the Kyma Application
+     * @return events v1 of an Application: {@code …/{application}/v1/events}
+     */
     public URI eventsUrl(String application) {
         return URI.create(url + "/" + application + "/v1/events");
     }
 
-    /** CloudEvents: {@code …/publish}. */
+    /**
+     * CloudEvents: {@code …/publish}.
+     *
+     * @return the publish URL
+     */
     public URI publishUrl() {
         return URI.create(url + "/publish");
     }
 
     // --- what it saw ---
 
-    /** Every registered service of every Application, in registration order. */
+    /** {@return every registered service of every Application, in registration order} */
     public synchronized List<RegisteredService> services() {
         List<RegisteredService> all = new ArrayList<>();
         services.forEach((app, byId) -> byId.forEach((id, details) -> all.add(new RegisteredService(app, id, details.deepCopy()))));
         return all;
     }
 
+    /**
+     * The registered services of one Application, in registration order.
+     *
+     * @param application the Kyma Application
+     * @return the services
+     */
     public synchronized List<RegisteredService> services(String application) {
         return services().stream().filter(s -> s.application().equals(application)).toList();
     }
 
-    /** Every accepted event in arrival order, redeliveries included. */
+    /** {@return every accepted event in arrival order, redeliveries included} */
     public synchronized List<ReceivedEvent> events() {
         return List.copyOf(events);
     }
 
-    /** The accepted events grouped by id, in order of first arrival. */
+    /** {@return the accepted events grouped by id, in order of first arrival} */
     public synchronized Map<String, List<ReceivedEvent>> eventsById() {
         Map<String, List<ReceivedEvent>> byId = new LinkedHashMap<>();
         events.forEach(e -> byId.computeIfAbsent(e.id(), k -> new ArrayList<>()).add(e));
         return byId;
     }
 
-    /** Ids accepted more than once, with how often. */
+    /**
+     * Ids accepted more than once, with how often.
+     *
+     * @return ids accepted more than once, with how often
+     */
     public synchronized Map<String, Integer> duplicates() {
         Map<String, Integer> duplicates = new LinkedHashMap<>();
         eventsById().forEach((id, list) -> {
@@ -328,14 +554,37 @@ public final class MockKyma implements AutoCloseable {
         return duplicates;
     }
 
-    /** The next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came. */
+    /**
+     * The next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came.
+     *
+     * @param timeout how long to wait
+     * @return the next accepted event (in arrival order, each once), waiting up to {@code timeout}; empty when none came
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
     public Optional<ReceivedEvent> takeEvent(Duration timeout) throws InterruptedException {
         return Optional.ofNullable(eventQueue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /**
+     * Waits for the next accepted event (in arrival order, each once; shares its queue with {@link #takeEvent}).
+     *
+     * @param timeout how long to wait
+     * @return the event
+     * @throws AssertionError when none arrives in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public ReceivedEvent awaitEvent(Duration timeout) throws InterruptedException {
+        return takeEvent(timeout).orElseThrow(() -> new AssertionError("expected an event within " + timeout + ", got none"
+                + " (" + events().size() + " accepted in all)"));
+    }
+
+    /**
      * Waits until at least {@code count} events were accepted.
      *
+     * @param count how many
+     * @param timeout how long to wait
+     * @return the events accepted by then, in arrival order
+     * @throws InterruptedException when the waiting thread is interrupted
      * @throws AssertionError when they do not arrive in time
      */
     public synchronized List<ReceivedEvent> awaitEvents(int count, Duration timeout) throws InterruptedException {
@@ -350,24 +599,42 @@ public final class MockKyma implements AutoCloseable {
         return List.copyOf(events);
     }
 
-    /** Every request answered so far, faults included. */
+    /** {@return every request answered so far, faults included} */
     public synchronized List<RecordedRequest> requests() {
         return List.copyOf(requests);
     }
 
-    /** How many requests reached this route (answered with anything). */
+    /**
+     * How many requests reached this route (answered with anything).
+     *
+     * @param route the route
+     * @return how many requests reached this route (answered with anything)
+     */
     public synchronized int requestCount(Route route) {
         return (int) requests.stream().filter(r -> r.route().equals(Optional.of(route))).count();
     }
 
     // --- faults ---
 
-    /** The next {@code count} requests (any route) answer {@code status}. */
+    /**
+     * The next {@code count} requests (any route) answer {@code status}.
+     *
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockKyma
+     */
     public synchronized MockKyma failNext(int status, int count) {
         return failNext(null, status, count);
     }
 
-    /** The next {@code count} requests to {@code route} answer {@code status}. */
+    /**
+     * The next {@code count} requests to {@code route} answer {@code status}.
+     *
+     * @param route the route
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockKyma
+     */
     public synchronized MockKyma failNext(Route route, int status, int count) {
         checkStatus(status);
         if (count < 0) {
@@ -382,6 +649,10 @@ public final class MockKyma implements AutoCloseable {
     /**
      * A {@code fraction} of event calls answer {@code status} before the event is accepted, chosen by
      * the seeded random (repeatable for the same order of calls); 0 turns it off.
+     *
+     * @param fraction the fraction
+     * @param status the HTTP status
+     * @return this MockKyma
      */
     public synchronized MockKyma failRandomly(double fraction, int status) {
         return random(fraction, status, false);
@@ -390,6 +661,10 @@ public final class MockKyma implements AutoCloseable {
     /**
      * A {@code fraction} of event calls are accepted and recorded but answer {@code status}, as when a
      * gateway times out after the backend took the event: the client retries and the event arrives twice.
+     *
+     * @param fraction the fraction
+     * @param status the HTTP status
+     * @return this MockKyma
      */
     public synchronized MockKyma failRandomlyAfterAccepting(double fraction, int status) {
         return random(fraction, status, true);
@@ -406,7 +681,12 @@ public final class MockKyma implements AutoCloseable {
         return this;
     }
 
-    /** Every answer is delayed by this much (without blocking a server thread). */
+    /**
+     * Every answer is delayed by this much (without blocking a server thread).
+     *
+     * @param latency the delay
+     * @return this MockKyma
+     */
     public synchronized MockKyma setLatency(Duration latency) {
         Objects.requireNonNull(latency, "latency");
         if (latency.isNegative()) {
@@ -416,33 +696,48 @@ public final class MockKyma implements AutoCloseable {
         return this;
     }
 
-    /** Every request answers 503 from now until {@code duration} later on the MockKyma's clock. */
+    /**
+     * Every request answers 503 from now until {@code duration} later on the MockKyma's clock.
+     *
+     * @param duration the duration
+     * @return this MockKyma
+     */
     public synchronized MockKyma outage(Duration duration) {
         Objects.requireNonNull(duration, "duration");
         this.outageUntil = clock.instant().plus(duration);
         return this;
     }
 
-    /** Every request answers 503 until {@link #endOutage()}. */
+    /** {@return every request answers 503 until {@link #endOutage()}} */
     public synchronized MockKyma startOutage() {
         this.outage = true;
         return this;
     }
 
+    /** {@return this MockKyma} */
     public synchronized MockKyma endOutage() {
         this.outage = false;
         this.outageUntil = null;
         return this;
     }
 
-    /** A {@code Retry-After} header value (seconds or an HTTP-date) sent with every injected failure; null for none. */
+    /**
+     * A {@code Retry-After} header value (seconds or an HTTP-date) sent with every injected failure; null for none.
+     *
+     * @param value the value
+     * @return this MockKyma
+     */
     public synchronized MockKyma setRetryAfter(String value) {
         this.retryAfter = value;
         return this;
     }
 
-    /** Forgets services, events, requests and faults. */
-    public synchronized void reset() {
+    /**
+     * Forgets services, events, requests and faults.
+     *
+     * @return this MockKyma
+     */
+    public synchronized MockKyma reset() {
         services.clear();
         events.clear();
         eventQueue.clear();
@@ -453,6 +748,7 @@ public final class MockKyma implements AutoCloseable {
         outage = false;
         outageUntil = null;
         retryAfter = null;
+        return this;
     }
 
     /** Stops at once; requests in progress are cut off. */
@@ -1122,6 +1418,21 @@ public final class MockKyma implements AutoCloseable {
         return text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 
+    private static Optional<String> textOf(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        return value == null || !value.isTextual() ? Optional.empty() : Optional.of(value.asText());
+    }
+
+    private static Optional<URI> uriOf(JsonNode node, String name) {
+        return textOf(node, name).flatMap(text -> {
+            try {
+                return Optional.of(URI.create(text));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     /** The field with this name in any case, as the Go registry matches it. */
     static JsonNode field(JsonNode node, String name) {
         JsonNode exact = node.get(name);
@@ -1158,7 +1469,12 @@ public final class MockKyma implements AutoCloseable {
         private Builder() {
         }
 
-        /** The port to listen on; 0 (the default) picks a free one. */
+        /**
+         * The port to listen on; 0 (the default) picks a free one.
+         *
+         * @param port the port, 0 for a free one
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0-65535, got " + port);
@@ -1167,28 +1483,60 @@ public final class MockKyma implements AutoCloseable {
             return this;
         }
 
-        /** The clock that {@link MockKyma#outage(Duration)} windows are measured on. */
+        /**
+         * The clock that {@link MockKyma#outage(Duration)} windows are measured on.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** The seed of {@link MockKyma#failRandomly(double, int)}. */
+        /**
+         * The seed of {@link MockKyma#failRandomly(double, int)}.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Serves HTTPS with this context; with {@code needClientAuth} a client certificate is required. */
+        /**
+         * Serves HTTPS with this context; with {@code needClientAuth} a client certificate is required.
+         *
+         * @param sslContext the ssl context
+         * @param needClientAuth the need client auth
+         * @return this builder
+         */
         public Builder tls(SSLContext sslContext, boolean needClientAuth) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             this.needClientAuth = needClientAuth;
             return this;
         }
 
-        /** Starts the MockKyma. */
-        public MockKyma build() {
+        /**
+         * Starts the MockKyma, as {@code MockMarketingSystem.Builder.start()} starts its server.
+         *
+         * @return the running MockKyma; {@link MockKyma#close()} stops it
+         * @throws UncheckedIOException when the port is taken
+         */
+        public MockKyma start() {
             return new MockKyma(this);
+        }
+
+        /**
+         * Starts the MockKyma.
+         *
+         * @return the running MockKyma
+         * @deprecated use {@link #start()}: every fake that serves starts with {@code start()} and stops with {@code close()}
+         */
+        @Deprecated
+        public MockKyma build() {
+            return start();
         }
     }
 }

@@ -43,14 +43,17 @@ public final class TlsConfig {
         this.keyStore = builder.keyStore;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return the trust store} */
     public Optional<Path> trustStore() {
         return Optional.ofNullable(trustStore).map(Store::path);
     }
 
+    /** {@return the key store} */
     public Optional<Path> keyStore() {
         return Optional.ofNullable(keyStore).map(Store::path);
     }
@@ -58,6 +61,7 @@ public final class TlsConfig {
     /**
      * An SSL context with these stores, loaded now.
      *
+     * @return an SSL context with these stores, loaded now
      * @throws ConnectorException naming the store file when it cannot be read (never its password)
      */
     public SSLContext sslContext() {
@@ -97,6 +101,7 @@ public final class TlsConfig {
                 + ", keyStore=" + keyStore().map(Path::toString).orElse("none") + "]";
     }
 
+    /** Collects the trust store and the key store. */
     public static final class Builder {
 
         private Store trustStore;
@@ -105,21 +110,49 @@ public final class TlsConfig {
         private Builder() {
         }
 
-        /** Trusts the certificates in this PKCS #12 file (instead of the JDK's defaults). */
+        /**
+         * Trusts the certificates in this PKCS #12 file (instead of the JDK's defaults).
+         *
+         * @param path the path
+         * @param password the password
+         * @return this builder
+         */
         public Builder trustStore(Path path, Secret password) {
             return trustStore(path, DEFAULT_STORE_TYPE, password);
         }
 
+        /**
+         * Trusts the certificates in this key store file of the given type.
+         *
+         * @param path the path
+         * @param type the type
+         * @param password the password
+         * @return this builder
+         */
         public Builder trustStore(Path path, String type, Secret password) {
             this.trustStore = store(path, type, password, "trustStore");
             return this;
         }
 
-        /** Presents the key and certificate in this PKCS #12 file as the client certificate (key password = store password). */
+        /**
+         * Presents the key and certificate in this PKCS #12 file as the client certificate (key password = store password).
+         *
+         * @param path the path
+         * @param password the password
+         * @return this builder
+         */
         public Builder keyStore(Path path, Secret password) {
             return keyStore(path, DEFAULT_STORE_TYPE, password);
         }
 
+        /**
+         * Presents the key and certificate in this key store file of the given type (key password = store password).
+         *
+         * @param path the path
+         * @param type the type
+         * @param password the password
+         * @return this builder
+         */
         public Builder keyStore(Path path, String type, Secret password) {
             this.keyStore = store(path, type, password, "keyStore");
             return this;
@@ -138,6 +171,7 @@ public final class TlsConfig {
             return new Store(path, type, password);
         }
 
+        /** {@return the build} */
         public TlsConfig build() {
             return new TlsConfig(this);
         }

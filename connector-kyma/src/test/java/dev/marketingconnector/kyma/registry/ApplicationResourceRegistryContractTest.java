@@ -27,8 +27,8 @@ class ApplicationResourceRegistryContractTest extends ApplicationRegistryContrac
     }
 
     @Override
-    protected String seedForeignEntry(String name) {
+    protected String addForeignEntry(String name) {
         KymaApplications.addForeignService(client, APPLICATION, KymaApplications.foreignService("foreign-1", "somebody-else-s-api", name));
-        return name;
+        return "foreign-1";
     }
 }

@@ -1,5 +1,6 @@
 package dev.marketingconnector.kyma.registry;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
 import dev.marketingconnector.core.registry.ApplicationRegistryContract;
 import dev.marketingconnector.kyma.testing.MockKyma;
@@ -33,7 +34,7 @@ class RestApplicationRegistryContractTest extends ApplicationRegistryContract {
 
     /** Registers a service the way another tool would: its own ServiceDetails, no connector labels. */
     @Override
-    protected String seedForeignEntry(String name) {
+    protected String addForeignEntry(String name) {
         String details = "{\"provider\":\"Other\",\"name\":\"" + name + "\",\"description\":\"not ours\",\"identifier\":\"other:api\","
                 + "\"labels\":{\"team\":\"web\"},\"api\":{\"targetUrl\":\"https://other.example.com/api\"}}";
         try {
@@ -43,12 +44,12 @@ class RestApplicationRegistryContractTest extends ApplicationRegistryContract {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("seeding failed: " + response.body());
             }
+            return new ObjectMapper().readTree(response.body()).get("id").asText();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return name;
     }
 }

@@ -240,7 +240,7 @@ class RestApplicationRegistryTest {
         @Test
         void presentsTheClientCertificateAndTrustsTheClustersCa() throws Exception {
             TestCertificates certificates = TestCertificates.shared();
-            try (MockKyma tls = MockKyma.builder().tls(certificates.server().sslContext(), true).build()) {
+            try (MockKyma tls = MockKyma.builder().tls(certificates.server().sslContext(), true).start()) {
                 RestApplicationRegistry secure = new RestApplicationRegistry(RestRegistryConfig.builder(tls.registryUrl(APP))
                         .tls(certificates.client()).build());
 

@@ -618,6 +618,83 @@ class MockKymaTest {
     }
 
     @Test
+    void registeredServicesHaveTypedAccessorsForTheWireFormat() throws Exception {
+        send("POST", kyma.registryUrl(APP), serviceDetails().toString());
+        ObjectNode oauth = serviceDetails().put("identifier", "mkt:oauth");
+        ((ObjectNode) oauth.get("api")).putObject("credentials").putObject("oauth")
+                .put("url", "https://auth.example.com/oauth/token").put("clientId", "client-1").put("clientSecret", "client-s3cret");
+        send("POST", kyma.registryUrl(APP), oauth.toString());
+        ObjectNode events = JSON.createObjectNode().put("provider", "SAP").put("name", "Events").put("description", "catalog")
+                .put("identifier", "mkt:events");
+        events.putObject("events").putObject("spec").put("asyncapi", "1.0.0");
+        send("POST", kyma.registryUrl(APP), events.toString());
+
+        List<MockKyma.RegisteredService> services = kyma.services(APP);
+
+        assertThat(services.get(0)).satisfies(api -> {
+            assertThat(api.isApi()).isTrue();
+            assertThat(api.isEvents()).isFalse();
+            assertThat(api.provider()).isEqualTo("SAP");
+            assertThat(api.description()).isEqualTo("Contacts API");
+            assertThat(api.targetUrl()).contains(URI.create("https://tenant.example.com/sap/opu/odata/sap/API_MKT_CONTACT_SRV"));
+            assertThat(api.specificationUrl()).contains(URI.create("https://tenant.example.com/sap/opu/odata/sap/API_MKT_CONTACT_SRV/$metadata"));
+            assertThat(api.apiType()).contains("OData");
+            assertThat(api.csrfTokenUrl()).contains(URI.create("https://tenant.example.com/sap/opu/odata/sap/API_MKT_CONTACT_SRV"));
+            MockKyma.RegisteredCredentials credentials = api.credentials().orElseThrow();
+            assertThat(credentials.kind()).isEqualTo(MockKyma.CredentialsKind.BASIC);
+            assertThat(credentials.user()).isEqualTo("COMM_USER");
+            assertThat(credentials.secret().reveal()).isEqualTo("s3cret-pass");
+            assertThat(credentials.toString()).doesNotContain("s3cret-pass");
+            assertThat(api.eventsSpec()).isEmpty();
+        });
+        assertThat(services.get(1).credentials()).hasValueSatisfying(credentials -> {
+            assertThat(credentials.kind()).isEqualTo(MockKyma.CredentialsKind.OAUTH);
+            assertThat(credentials.user()).isEqualTo("client-1");
+            assertThat(credentials.tokenUrl()).contains(URI.create("https://auth.example.com/oauth/token"));
+            assertThat(credentials.csrfTokenUrl()).isEmpty();
+        });
+        assertThat(services.get(2)).satisfies(catalog -> {
+            assertThat(catalog.isEvents()).isTrue();
+            assertThat(catalog.targetUrl()).isEmpty();
+            assertThat(catalog.credentials()).isEmpty();
+            assertThat(catalog.eventsSpec()).hasValueSatisfying(spec -> assertThat(spec.get("asyncapi").asText()).isEqualTo("1.0.0"));
+        });
+    }
+
+    @Test
+    void receivedEventsHaveTypedAccessors() throws Exception {
+        send("POST", kyma.eventsUrl(APP), v1Event().toString());
+        send("POST", kyma.publishUrl(), "{\"CONTACT\":\"4711\"}", "Content-Type", "application/json", "ce-specversion", "1.0",
+                "ce-id", "not-a-uuid", "ce-source", "mkttest", "ce-type", "bo.marketingpermission.changed");
+
+        ReceivedEvent v1 = kyma.awaitEvent(Duration.ofSeconds(5));
+        ReceivedEvent cloudEvent = kyma.awaitEvent(Duration.ofSeconds(5));
+
+        assertThat(v1.eventType().qualified()).isEqualTo("bo.marketingpermission.changed.v1");
+        assertThat(v1.uuid()).contains(UUID.fromString("4caad296-e0c5-491e-98ac-0ed118f9474e"));
+        assertThat(v1.isCloudEvent()).isFalse();
+        assertThat(v1.dataText("KEY")).isEmpty();
+        assertThat(cloudEvent.isCloudEvent()).isTrue();
+        assertThat(cloudEvent.eventType().version()).isEqualTo("v1");
+        assertThat(cloudEvent.uuid()).isEmpty();
+        assertThat(cloudEvent.dataText("CONTACT")).contains("4711");
+    }
+
+    @Test
+    void awaitEventFailsWhenNoEventArrives() {
+        assertThatThrownBy(() -> kyma.awaitEvent(Duration.ofMillis(20))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("expected an event within");
+    }
+
+    @Test
+    void theBuilderStartsAndResetReturnsTheMock() throws Exception {
+        try (MockKyma started = MockKyma.builder().seed(7).start()) {
+            assertThat(send("GET", started.registryUrl(APP), null).statusCode()).isEqualTo(200);
+            assertThat(started.reset()).isSameAs(started);
+        }
+    }
+
+    @Test
     void listensOnLoopbackOnAFreePort() {
         assertThat(kyma.url().getHost()).isEqualTo("127.0.0.1");
         assertThat(kyma.port()).isPositive();

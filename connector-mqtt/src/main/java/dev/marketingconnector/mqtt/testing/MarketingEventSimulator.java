@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import dev.marketingconnector.core.ConnectorException;
 import dev.marketingconnector.core.config.Secret;
+import dev.marketingconnector.core.internal.OptionalDependency;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,11 +53,17 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class MarketingEventSimulator implements AutoCloseable {
 
+    /** The default MQTT client id. */
     public static final String DEFAULT_MQTT_CLIENT_ID = "sap-marketing-simulator";
+    /** The default topic space. */
     public static final String DEFAULT_TOPIC_SPACE = "sap/mkt/simulator";
+    /** The default web socket path. */
     public static final String DEFAULT_WEB_SOCKET_PATH = "/mqtt";
+    /** The default source. */
     public static final String DEFAULT_SOURCE = "/default/sap.mkt/simulator";
+    /** The default timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** The default keep alive seconds. */
     public static final int DEFAULT_KEEP_ALIVE_SECONDS = 60;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,14 +84,24 @@ public final class MarketingEventSimulator implements AutoCloseable {
         this.http = http.build();
     }
 
-    /** @param bridgeUri the bridge's base URL, such as {@code http://127.0.0.1:8080} or {@code https://mqtt.example.com} */
+    /**
+     * Starts the settings of a simulator.
+     *
+     * @param bridgeUri the bridge's base URL, such as {@code http://127.0.0.1:8080} or {@code https://mqtt.example.com}
+     * @return a builder; {@link Builder#credentials} is required
+     * @throws dev.marketingconnector.core.MissingDependencyException when the HiveMQ MQTT client (an optional
+     *         dependency of this module) is not on the class path
+     */
     public static Builder builder(URI bridgeUri) {
+        OptionalDependency.require(MarketingEventSimulator.class, "MarketingEventSimulator", "com.hivemq.client.mqtt.MqttClient",
+                "hivemq-mqtt-client");
         return new Builder(bridgeUri);
     }
 
     /**
      * Fetches a token with the client credentials (HTTP Basic).
      *
+     * @return the access token
      * @throws SimulatorException with the status when the bridge refuses
      */
     public Secret fetchToken() {
@@ -122,6 +139,7 @@ public final class MarketingEventSimulator implements AutoCloseable {
     /**
      * Fetches a token and connects. Returns this simulator.
      *
+     * @return the marketing event simulator
      * @throws SimulatorException when the token cannot be fetched or the bridge refuses the connection
      */
     public MarketingEventSimulator connect() {
@@ -172,7 +190,13 @@ public final class MarketingEventSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Publishes raw bytes at QoS 1; completes when the bridge acknowledged (PUBACK). */
+    /**
+     * Publishes raw bytes at QoS 1; completes when the bridge acknowledged (PUBACK).
+     *
+     * @param topic the MQTT topic
+     * @param payload the payload
+     * @return completes when the bridge acknowledged (PUBACK), exceptionally when publishing failed
+     */
     public CompletableFuture<Void> publish(String topic, byte[] payload) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
@@ -198,13 +222,23 @@ public final class MarketingEventSimulator implements AutoCloseable {
     /**
      * Publishes an event in the legacy SAP shape ({@code eventType}, {@code eventID}, …) on
      * {@code <topic space>/BO/<Object>/<Action>}.
+     *
+     * @param sapEventType the SAP event type
+     * @param data the event data
+     * @return completes when the bridge acknowledged (PUBACK)
      */
     public CompletableFuture<Void> publishLegacy(String sapEventType, JsonNode data) {
         return publish(legacyTopic(settings.topicSpace, sapEventType),
                 legacyPayload(sapEventType, UUID.randomUUID(), Instant.now(), data));
     }
 
-    /** Publishes a CloudEvents 1.0 event on {@code ce/<type with / for .>}. */
+    /**
+     * Publishes a CloudEvents 1.0 event on {@code ce/<type with / for .>}.
+     *
+     * @param type the type
+     * @param data the event data
+     * @return completes when the bridge acknowledged (PUBACK)
+     */
     public CompletableFuture<Void> publishCloudEvent(String type, JsonNode data) {
         return publish(cloudEventTopic(type), cloudEventPayload(type, UUID.randomUUID(), Instant.now(), settings.source, data));
     }
@@ -212,6 +246,9 @@ public final class MarketingEventSimulator implements AutoCloseable {
     /**
      * Publishes {@code count} sample {@code BO.MarketingPermission.Changed} events (alternating
      * the legacy and CloudEvents shapes) and waits for their acknowledgements.
+     *
+     * @param count how many
+     * @return how many were sent and acknowledged, and how long it took
      */
     public Report sendSampleEvents(int count) {
         if (count < 0) {
@@ -243,21 +280,34 @@ public final class MarketingEventSimulator implements AutoCloseable {
     public record Report(int sent, int acknowledged, Duration elapsed) {
     }
 
-    /** Messages published so far. */
+    /**
+     * Messages published so far.
+     *
+     * @return messages published so far
+     */
     public int published() {
         return published.get();
     }
 
-    /** Messages the bridge acknowledged so far. */
+    /**
+     * Messages the bridge acknowledged so far.
+     *
+     * @return messages the bridge acknowledged so far
+     */
     public int acknowledged() {
         return acknowledged.get();
     }
 
-    /** Messages whose publishing failed (connection lost for good, session ended). */
+    /**
+     * Messages whose publishing failed (connection lost for good, session ended).
+     *
+     * @return messages whose publishing failed (connection lost for good, session ended)
+     */
     public int failed() {
         return failed.get();
     }
 
+    /** {@return whether connected} */
     public boolean isConnected() {
         return client != null && client.getState().isConnected();
     }
@@ -278,17 +328,36 @@ public final class MarketingEventSimulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- payload helpers
 
-    /** {@code <topic space>/BO/MarketingPermission/Changed} for {@code BO.MarketingPermission.Changed}. */
+    /**
+     * {@code <topic space>/BO/MarketingPermission/Changed} for {@code BO.MarketingPermission.Changed}.
+     *
+     * @param topicSpace the topic space
+     * @param sapEventType the SAP event type
+     * @return {@code <topic space>/BO/MarketingPermission/Changed} for {@code BO.MarketingPermission.Changed}
+     */
     public static String legacyTopic(String topicSpace, String sapEventType) {
         return topicSpace + "/" + sapEventType.replace('.', '/');
     }
 
-    /** {@code ce/sap/s4/…/Completed/v1} for a CloudEvents type. */
+    /**
+     * {@code ce/sap/s4/…/Completed/v1} for a CloudEvents type.
+     *
+     * @param type the type
+     * @return {@code ce/sap/s4/…/Completed/v1} for a CloudEvents type
+     */
     public static String cloudEventTopic(String type) {
         return "ce/" + type.replace('.', '/');
     }
 
-    /** A payload in the legacy SAP shape (CloudEvents 0.1-like). */
+    /**
+     * A payload in the legacy SAP shape (CloudEvents 0.1-like).
+     *
+     * @param sapEventType the SAP event type
+     * @param eventId the event id
+     * @param eventTime the event time
+     * @param data the event data
+     * @return a payload in the legacy SAP shape (CloudEvents 0.1-like)
+     */
     public static byte[] legacyPayload(String sapEventType, UUID eventId, Instant eventTime, JsonNode data) {
         ObjectNode payload = JSON.createObjectNode()
                 .put("eventType", sapEventType)
@@ -302,7 +371,16 @@ public final class MarketingEventSimulator implements AutoCloseable {
         return bytes(payload);
     }
 
-    /** A CloudEvents 1.0 structured-mode payload. */
+    /**
+     * A CloudEvents 1.0 structured-mode payload.
+     *
+     * @param type the type
+     * @param id the id
+     * @param time the time
+     * @param source the file or resource name
+     * @param data the event data
+     * @return a CloudEvents 1.0 structured-mode payload
+     */
     public static byte[] cloudEventPayload(String type, UUID id, Instant time, String source, JsonNode data) {
         ObjectNode payload = JSON.createObjectNode()
                 .put("specversion", "1.0")
@@ -315,7 +393,12 @@ public final class MarketingEventSimulator implements AutoCloseable {
         return bytes(payload);
     }
 
-    /** Sample {@code data} of a MarketingPermission event: the key and a few fields. */
+    /**
+     * Sample {@code data} of a MarketingPermission event: the key and a few fields.
+     *
+     * @param contactId the contact id
+     * @return the data object
+     */
     public static ObjectNode marketingPermissionData(String contactId) {
         ObjectNode data = JSON.createObjectNode();
         data.putArray("KEY").addObject()
@@ -355,10 +438,21 @@ public final class MarketingEventSimulator implements AutoCloseable {
 
         private static final long serialVersionUID = 1L;
 
+        /**
+         * Creates the exception.
+         *
+         * @param message the message
+         */
         public SimulatorException(String message) {
             super(message);
         }
 
+        /**
+         * Creates the exception.
+         *
+         * @param message the message
+         * @param cause the cause
+         */
         public SimulatorException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -389,36 +483,69 @@ public final class MarketingEventSimulator implements AutoCloseable {
             this.bridgeUri = bridgeUri;
         }
 
-        /** The OAuth client id and secret configured on the bridge. */
+        /**
+         * The OAuth client id and secret configured on the bridge.
+         *
+         * @param clientId the client id
+         * @param clientSecret the client secret
+         * @return this builder
+         */
         public Builder credentials(String clientId, Secret clientSecret) {
             this.clientId = Objects.requireNonNull(clientId, "clientId");
             this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
             return this;
         }
 
+        /**
+         * Sets the MQTT client id.
+         *
+         * @param id the id
+         * @return this builder
+         */
         public Builder mqttClientId(String id) {
             this.mqttClientId = Objects.requireNonNull(id, "mqttClientId");
             return this;
         }
 
-        /** The topic space legacy events are published under (default {@value #DEFAULT_TOPIC_SPACE}). */
+        /**
+         * The topic space legacy events are published under (default {@value #DEFAULT_TOPIC_SPACE}).
+         *
+         * @param topicSpace the topic space
+         * @return this builder
+         */
         public Builder topicSpace(String topicSpace) {
             this.topicSpace = Objects.requireNonNull(topicSpace, "topicSpace");
             return this;
         }
 
+        /**
+         * Sets the web socket path.
+         *
+         * @param path the path
+         * @return this builder
+         */
         public Builder webSocketPath(String path) {
             this.webSocketPath = Objects.requireNonNull(path, "webSocketPath");
             return this;
         }
 
-        /** The CloudEvents {@code source} (default {@value #DEFAULT_SOURCE}). */
+        /**
+         * The CloudEvents {@code source} (default {@value #DEFAULT_SOURCE}).
+         *
+         * @param source the file or resource name
+         * @return this builder
+         */
         public Builder source(String source) {
             this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
-        /** How long to wait for the token, the CONNACK and each acknowledgement in {@link #sendSampleEvents}. */
+        /**
+         * How long to wait for the token, the CONNACK and each acknowledgement in {@link #sendSampleEvents}.
+         *
+         * @param timeout how long to wait
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isZero() || timeout.isNegative()) {
@@ -428,6 +555,12 @@ public final class MarketingEventSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the keep alive seconds.
+         *
+         * @param seconds the seconds
+         * @return this builder
+         */
         public Builder keepAliveSeconds(int seconds) {
             if (seconds < 0 || seconds > 65535) {
                 throw new IllegalArgumentException("keepAliveSeconds must be 0..65535, got " + seconds);
@@ -436,29 +569,60 @@ public final class MarketingEventSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Default false: a persistent session, so unacknowledged messages are resent after a reconnect. */
+        /**
+         * Default false: a persistent session, so unacknowledged messages are resent after a reconnect.
+         *
+         * @param cleanSession the clean session
+         * @return this builder
+         */
         public Builder cleanSession(boolean cleanSession) {
             this.cleanSession = cleanSession;
             return this;
         }
 
-        /** Default true: reconnect after a lost connection, as the SAP system does. */
+        /**
+         * Default true: reconnect after a lost connection, as the SAP system does.
+         *
+         * @param automaticReconnect the automatic reconnect
+         * @return this builder
+         */
         public Builder automaticReconnect(boolean automaticReconnect) {
             this.automaticReconnect = automaticReconnect;
             return this;
         }
 
-        /** Trust for an https bridge with a private certificate. */
+        /**
+         * Trust for an https bridge with a private certificate.
+         *
+         * @param trust the trust
+         * @return this builder
+         */
         public Builder trust(TrustManagerFactory trust) {
             this.trust = Objects.requireNonNull(trust, "trust");
             return this;
         }
 
+        /**
+         * Builds a simulator that is not connected yet.
+         *
+         * @return the simulator; {@link MarketingEventSimulator#connect()} connects it
+         * @throws IllegalStateException without {@link #credentials}
+         */
         public MarketingEventSimulator build() {
             if (clientId == null) {
                 throw new IllegalStateException("credentials(clientId, clientSecret) are required");
             }
             return new MarketingEventSimulator(this);
+        }
+
+        /**
+         * Builds the simulator and connects it: {@code build().connect()}.
+         *
+         * @return the connected simulator; {@link MarketingEventSimulator#close()} disconnects it
+         * @throws SimulatorException when the token cannot be fetched or the bridge refuses the connection
+         */
+        public MarketingEventSimulator connect() {
+            return build().connect();
         }
 
         private URI webSocketUri() {

@@ -26,8 +26,7 @@ class MarketingEventSimulatorTest {
     @BeforeEach
     void start() {
         bridge = new MqttBridge(BridgeConfig.builder()
-                .host("127.0.0.1")
-                .httpPort(0)
+                .loopbackOnFreePort()
                 .oauthClient("sap-marketing", Secret.of(SECRET))
                 .topicSpace(MarketingEventSimulator.DEFAULT_TOPIC_SPACE)
                 .publisher(publisher)
@@ -62,8 +61,15 @@ class MarketingEventSimulatorTest {
     }
 
     @Test
+    void theBridgeOfTheseTestsListensOnLoopbackOnAFreePort() {
+        assertThat(bridge.config().host()).isEqualTo("127.0.0.1");
+        assertThat(bridge.baseUri().getHost()).isEqualTo("127.0.0.1");
+        assertThat(bridge.httpPort()).isPositive().isNotEqualTo(BridgeConfig.DEFAULT_HTTP_PORT);
+    }
+
+    @Test
     void sendsSampleEventsAndReportsTheAcknowledgements() {
-        try (MarketingEventSimulator sap = simulator().mqttClientId("sample-sender").build().connect()) {
+        try (MarketingEventSimulator sap = simulator().mqttClientId("sample-sender").connect()) {
             MarketingEventSimulator.Report report = sap.sendSampleEvents(20);
 
             assertThat(report.sent()).isEqualTo(20);

@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,9 +50,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An SAP Marketing Cloud tenant on loopback, for tests and demos: it serves the OData V2 services of
- * a {@link ServiceCatalog} (by default the bundled Marketing catalog, whose 26 services with real
- * {@code $metadata} documents are active and whose other three are not) the way a tenant does.
+ * A mock SAP system serving OData V2 on loopback, for tests and demos: it serves the services of any
+ * {@link ServiceCatalog} the way an SAP tenant does. By default that is the bundled SAP Marketing
+ * Cloud catalog, whose 26 services with real {@code $metadata} documents are active and whose other
+ * three are not; give another product's catalog and its {@code $metadata} documents
+ * ({@link Builder#catalog}, {@link Builder#metadata(String, Path)}) to play Cloud for Customer,
+ * Commerce or a system of your own. The name says Marketing because that is the connector's first product.
  *
  * <pre>{@code
  * try (MockMarketingSystem tenant = new MockMarketingSystem()) {
@@ -86,12 +91,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class MockMarketingSystem implements AutoCloseable {
 
+    /** The default user. */
     public static final String DEFAULT_USER = "MKT_COMM_USER";
+    /** The default password. */
     public static final String DEFAULT_PASSWORD = "mock-Passw0rd";
     /** Threads serving requests: enough that a discovery run's parallel requests never queue, even with latency. */
     public static final int DEFAULT_THREADS = 32;
+    /** The service path. */
     public static final String SERVICE_PATH = "/sap/opu/odata/sap/";
+    /** The CSRF header. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The CSRF cookie. */
     public static final String CSRF_COOKIE = "sap-XSRF_MCK_100";
     /** Where the bundled metadata documents live, one {@code {SERVICE}.xml} per service. */
     public static final String METADATA_RESOURCES = "/dev/marketingconnector/odata/testing/metadata/";
@@ -140,6 +150,8 @@ public final class MockMarketingSystem implements AutoCloseable {
     private final Map<String, String> csrfTokens = new ConcurrentHashMap<>();
     private final BlockingQueue<RecordedRequest> unread = new LinkedBlockingQueue<>();
     private final List<RecordedRequest> recorded = new CopyOnWriteArrayList<>();
+    /** Notified on every recorded request, for {@link #awaitRequests}. */
+    private final Object arrivals = new Object();
     private volatile Duration latency = Duration.ZERO;
     private volatile Failure allFailure;
     private volatile boolean loginPage;
@@ -157,7 +169,11 @@ public final class MockMarketingSystem implements AutoCloseable {
         this(builder());
     }
 
-    /** The Marketing catalog on the given port (0 for a free one), with the default user and password. */
+    /**
+     * The Marketing catalog on the given port (0 for a free one), with the default user and password.
+     *
+     * @param port the port, 0 for a free one
+     */
     public MockMarketingSystem(int port) {
         this(builder().port(port));
     }
@@ -199,29 +215,41 @@ public final class MockMarketingSystem implements AutoCloseable {
         LOG.debug("MockMarketingSystem listening at {}", url);
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The system URL to configure the connector with, e.g. {@code http://127.0.0.1:41234}, without a trailing slash. */
+    /**
+     * The system URL to configure the connector with, e.g. {@code http://127.0.0.1:41234}, without a trailing slash.
+     *
+     * @return the system URL to configure the connector with, e.g
+     */
     public URI url() {
         return url;
     }
 
+    /** {@return the port} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** The user and password the mock accepts. */
+    /** {@return the user and password the mock accepts} */
     public CommunicationUser communicationUser() {
         return new CommunicationUser(user, password);
     }
 
+    /** {@return the catalog} */
     public ServiceCatalog catalog() {
         return catalog;
     }
 
-    /** The root URL of a service, e.g. {@code http://127.0.0.1:41234/sap/opu/odata/sap/API_MKT_CONTACT_SRV;v=0002}. */
+    /**
+     * The root URL of a service, e.g. {@code http://127.0.0.1:41234/sap/opu/odata/sap/API_MKT_CONTACT_SRV;v=0002}.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return the root URL of a service, e.g
+     */
     public URI serviceRoot(String serviceKey) {
         return URI.create(url + service(serviceKey).path());
     }
@@ -232,6 +260,7 @@ public final class MockMarketingSystem implements AutoCloseable {
      * Opens a service to the communication user, as an arrangement would.
      *
      * @param serviceKey the catalog key ({@code API_MKT_CONTACT_SRV;v=0002}) or the bare name
+     * @return this MockMarketingSystem
      * @throws IllegalArgumentException for a service not in the catalog or without a metadata document
      */
     public MockMarketingSystem activate(String serviceKey) {
@@ -244,60 +273,109 @@ public final class MockMarketingSystem implements AutoCloseable {
         return this;
     }
 
-    /** Closes a service to the communication user: it answers 403 from now on. */
+    /**
+     * Closes a service to the communication user: it answers 403 from now on.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem deactivate(String serviceKey) {
         active.remove(service(serviceKey).key());
         return this;
     }
 
+    /**
+     * Whether the service answers the communication user.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return whether active
+     */
     public boolean isActive(String serviceKey) {
         return active.contains(service(serviceKey).key());
     }
 
-    /** The keys of the active services, in catalog order. */
+    /** {@return the keys of the active services, in catalog order} */
     public List<String> activeServices() {
         return catalog.services().stream().map(CatalogService::key).filter(active::contains).toList();
     }
 
     // ---- faults ----
 
-    /** Delays every answer by this much (zero for none); a service's own latency takes precedence. */
+    /**
+     * Delays every answer by this much (zero for none); a service's own latency takes precedence.
+     *
+     * @param latency the delay
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem setLatency(Duration latency) {
         this.latency = nonNegative(latency);
         return this;
     }
 
-    /** Delays the answers of one service. */
+    /**
+     * Delays the answers of one service.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @param latency the delay
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem setLatency(String serviceKey, Duration latency) {
         serviceLatency.put(service(serviceKey).key(), nonNegative(latency));
         return this;
     }
 
-    /** The next {@code count} requests, to any path, are answered with {@code status} (400 to 599). */
+    /**
+     * The next {@code count} requests, to any path, are answered with {@code status} (400 to 599).
+     *
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem failNext(int status, int count) {
         allFailure = failure(status, count);
         return this;
     }
 
-    /** The next {@code count} requests to one service (service document, metadata or data) are answered with {@code status}. */
+    /**
+     * The next {@code count} requests to one service (service document, metadata or data) are answered with {@code status}.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @param status the HTTP status
+     * @param count how many
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem failNext(String serviceKey, int status, int count) {
         serviceFailures.put(service(serviceKey).key(), failure(status, count));
         return this;
     }
 
-    /** While on, every request is answered 200 with an HTML logon page, as a tenant does that expects SAML instead of basic authentication. */
+    /**
+     * While on, every request is answered 200 with an HTML logon page, as a tenant does that expects SAML instead of basic authentication.
+     *
+     * @param on the on
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem serveLoginPage(boolean on) {
         this.loginPage = on;
         return this;
     }
 
-    /** Serves only the first half of the service's {@code $metadata} document, so that it cannot be parsed. */
+    /**
+     * Serves only the first half of the service's {@code $metadata} document, so that it cannot be parsed.
+     *
+     * @param serviceKey the catalog key (e.g. {@code API_MKT_CONTACT_SRV;v=0002}) or the bare service name
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem truncateMetadata(String serviceKey) {
         truncated.add(service(serviceKey).key());
         return this;
     }
 
-    /** Back to the state after construction: default switches, no faults, no recorded requests, no CSRF sessions. */
+    /**
+     * Back to the state after construction: default switches, no faults, no recorded requests, no CSRF sessions.
+     *
+     * @return this MockMarketingSystem
+     */
     public MockMarketingSystem reset() {
         active.clear();
         for (CatalogService service : catalog.services()) {
@@ -320,7 +398,16 @@ public final class MockMarketingSystem implements AutoCloseable {
 
     // ---- recording ----
 
-    /** The oldest request not yet taken, waiting up to {@code timeout} for one to arrive. */
+    /**
+     * The oldest request not yet taken, waiting up to {@code timeout} for one to arrive.
+     *
+     * @param timeout how long to wait
+     * @return the request, empty when none arrived (or the thread was interrupted: the interrupt flag is set again)
+     * @deprecated it hides an interrupt, unlike the other fakes' waiting methods ({@code MockKyma.takeEvent},
+     *             {@code RecordingEventPublisher.awaitPublished}), which throw {@link InterruptedException};
+     *             use {@link #awaitRequest(Duration)}
+     */
+    @Deprecated
     public Optional<RecordedRequest> takeRequest(Duration timeout) {
         try {
             return Optional.ofNullable(unread.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -330,16 +417,58 @@ public final class MockMarketingSystem implements AutoCloseable {
         }
     }
 
-    /** Every request received so far (taken or not), oldest first. */
+    /**
+     * Waits for the oldest request not yet taken (shares its queue with {@link #takeRequest(Duration)}).
+     *
+     * @param timeout how long to wait
+     * @return the request
+     * @throws AssertionError when none arrives in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public RecordedRequest awaitRequest(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        RecordedRequest request = unread.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (request == null) {
+            throw new AssertionError("expected a request within " + timeout + ", got none (" + recorded.size() + " received in all)");
+        }
+        return request;
+    }
+
+    /**
+     * Waits until at least {@code count} requests were received (taken or not).
+     *
+     * @param count   how many
+     * @param timeout how long to wait
+     * @return every request received by then, oldest first
+     * @throws AssertionError when they do not arrive in time
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public List<RecordedRequest> awaitRequests(int count, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (arrivals) {
+            while (recorded.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " requests within " + timeout + ", got " + recorded.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(arrivals, left);
+            }
+        }
+        return requests();
+    }
+
+    /** {@return every request received so far (taken or not), oldest first} */
     public List<RecordedRequest> requests() {
         return List.copyOf(recorded);
     }
 
+    /** {@return the request count} */
     public int requestCount() {
         return recorded.size();
     }
 
-    /** The most requests that were being served at the same moment since the start or the last {@link #reset()}. */
+    /** {@return the most requests that were being served at the same moment since the start or the last {@link #reset()}} */
     public int peakConcurrency() {
         return peakConcurrency.get();
     }
@@ -457,6 +586,9 @@ public final class MockMarketingSystem implements AutoCloseable {
                 presentedUser, Optional.ofNullable(route.service()).map(CatalogService::key));
         recorded.add(request);
         unread.add(request);
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
     }
 
     private static String mask(String authorization) {
@@ -484,10 +616,9 @@ public final class MockMarketingSystem implements AutoCloseable {
             String versioned = service.path();
             int matrix = versioned.lastIndexOf(";v=");
             String plain = matrix > versioned.lastIndexOf('/') ? versioned.substring(0, matrix) : versioned;
-            for (String candidate : List.of(versioned, plain, plain + ";v=0001")) {
-                if (candidate.equals(plain + ";v=0001") && service.version().isPresent()) {
-                    continue;
-                }
+            // A service without a version is version 0001 on a tenant, so ";v=0001" addresses it too.
+            List<String> candidates = service.version().isPresent() ? List.of(versioned, plain) : List.of(plain, plain + ";v=0001");
+            for (String candidate : candidates) {
                 if ((path.equals(candidate) || path.startsWith(candidate + "/")) && candidate.length() > bestLength) {
                     best = new Route(service, path.substring(candidate.length()), null);
                     bestLength = candidate.length();
@@ -775,7 +906,12 @@ public final class MockMarketingSystem implements AutoCloseable {
         private Builder() {
         }
 
-        /** 0 (the default) for a free port. */
+        /**
+         * 0 (the default) for a free port.
+         *
+         * @param port the port, 0 for a free one
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -784,6 +920,12 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the user.
+         *
+         * @param user the user
+         * @return this builder
+         */
         public Builder user(String user) {
             Objects.requireNonNull(user, "user");
             if (user.isBlank() || user.contains(":")) {
@@ -793,6 +935,12 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the password.
+         *
+         * @param password the password
+         * @return this builder
+         */
         public Builder password(String password) {
             Objects.requireNonNull(password, "password");
             if (password.isEmpty()) {
@@ -802,13 +950,23 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
-        /** The services to serve (default: {@link ServiceCatalog#marketing()}); those without a metadata document start inactive. */
+        /**
+         * The services to serve (default: {@link ServiceCatalog#marketing()}); those without a metadata document start inactive.
+         *
+         * @param catalog the service catalog
+         * @return this builder
+         */
         public Builder catalog(ServiceCatalog catalog) {
             this.catalog = Objects.requireNonNull(catalog, "catalog");
             return this;
         }
 
-        /** Serves below a path, e.g. {@code /tenant-a}: the URL becomes {@code http://127.0.0.1:port/tenant-a}. */
+        /**
+         * Serves below a path, e.g. {@code /tenant-a}: the URL becomes {@code http://127.0.0.1:port/tenant-a}.
+         *
+         * @param pathPrefix the path prefix
+         * @return this builder
+         */
         public Builder pathPrefix(String pathPrefix) {
             Objects.requireNonNull(pathPrefix, "pathPrefix");
             String prefix = pathPrefix.strip();
@@ -823,7 +981,12 @@ public final class MockMarketingSystem implements AutoCloseable {
             return this;
         }
 
-        /** Threads serving requests (default {@value MockMarketingSystem#DEFAULT_THREADS}). */
+        /**
+         * Threads serving requests (default {@value MockMarketingSystem#DEFAULT_THREADS}).
+         *
+         * @param threads the threads
+         * @return this builder
+         */
         public Builder threads(int threads) {
             if (threads < 1 || threads > 1024) {
                 throw new IllegalArgumentException("threads must be between 1 and 1024, got " + threads);
@@ -836,6 +999,9 @@ public final class MockMarketingSystem implements AutoCloseable {
          * Serves this {@code $metadata} document for a service (by technical name, without
          * {@code ;v=}) instead of the bundled one, or for a service that has none bundled.
          *
+         * @param serviceName the service name
+         * @param document the document
+         * @return this builder
          * @throws IllegalArgumentException when the document cannot be parsed, with the parser's message
          */
         public Builder metadata(String serviceName, String document) {
@@ -850,8 +1016,62 @@ public final class MockMarketingSystem implements AutoCloseable {
         }
 
         /**
+         * Serves the {@code $metadata} document in a file for a service (by technical name, without {@code ;v=}).
+         *
+         * @param serviceName the service's technical name, e.g. {@code c4codataapi}
+         * @param file        an EDMX document
+         * @return this builder
+         * @throws IllegalArgumentException when the file cannot be read or parsed, naming the file
+         */
+        public Builder metadata(String serviceName, Path file) {
+            Objects.requireNonNull(serviceName, "serviceName");
+            Objects.requireNonNull(file, "file");
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("metadata for " + serviceName + " cannot be read from " + file + ": " + e, e);
+            }
+            return metadata(serviceName, bytes, file.toString());
+        }
+
+        /**
+         * Serves a {@code $metadata} document from the class path for a service (by technical name,
+         * without {@code ;v=}), as {@link ServiceCatalog#fromClasspath(String)} loads a catalog.
+         *
+         * @param serviceName the service's technical name
+         * @param resource    the resource's absolute name, e.g. {@code /acme/crm/ACME_ACCOUNT_SRV.xml} (a leading
+         *                    {@code /} is assumed)
+         * @return this builder
+         * @throws IllegalArgumentException when there is no such resource or it cannot be parsed, naming it
+         */
+        public Builder metadataFromClasspath(String serviceName, String resource) {
+            Objects.requireNonNull(serviceName, "serviceName");
+            Objects.requireNonNull(resource, "resource");
+            String absolute = resource.startsWith("/") ? resource : "/" + resource;
+            try (InputStream in = MockMarketingSystem.class.getResourceAsStream(absolute)) {
+                if (in == null) {
+                    throw new IllegalArgumentException("metadata for " + serviceName + ": no class path resource " + absolute);
+                }
+                return metadata(serviceName, in.readAllBytes(), absolute);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("metadata for " + serviceName + " cannot be read from " + absolute + ": " + e, e);
+            }
+        }
+
+        private Builder metadata(String serviceName, byte[] bytes, String source) {
+            try {
+                metadata.put(serviceName, parse(bytes, serviceName));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("metadata for " + serviceName + " from " + source + " cannot be served: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
          * Starts the mock.
          *
+         * @return the running mock; {@link MockMarketingSystem#close()} stops it
          * @throws UncheckedIOException when the port is taken
          */
         public MockMarketingSystem start() {

@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MockMarketingSystemTest {
 
@@ -31,6 +34,7 @@ class MockMarketingSystemTest {
     private static final String CONTACT = "API_MKT_CONTACT_SRV;v=0002";
     private static final String AGREEMENT = "API_MKT_AGREEMENT_SRV";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String C4C_METADATA = "/dev/marketingconnector/odata/c4codataapi.metadata.xml";
 
     private MockMarketingSystem tenant;
 
@@ -179,6 +183,52 @@ class MockMarketingSystemTest {
     }
 
     @Test
+    void awaitRequestsWaitsForTheCountOrFails() throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> first = HTTP.sendAsync(get(tenant.serviceRoot(AGREEMENT) + "/").build(),
+                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> second = HTTP.sendAsync(get(tenant.serviceRoot(CONTACT) + "/").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(tenant.awaitRequests(2, Duration.ofSeconds(10))).hasSize(2);
+        CompletableFuture.allOf(first, second).join();
+        assertThatThrownBy(() -> tenant.awaitRequests(3, Duration.ofMillis(20))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("expected 3 requests");
+    }
+
+    /** Another product: its own catalog and $metadata, served unchanged (here SAP Cloud for Customer's one large service). */
+    @Test
+    void servesAnyCatalogWithMetadataFromAFileOrTheClassPath(@TempDir Path folder) throws IOException {
+        Files.writeString(folder.resolve("crm.json"), """
+                {"product": "acme-crm", "displayName": "ACME CRM", "provider": "ACME", "servicePathPrefix": "/odata/v1",
+                 "eventCatalog": "crm.asyncapi.json",
+                 "scenarios": [{"id": "ACME_API", "name": "ACME API", "services": ["c4codataapi", "accounts;v=0001"]}],
+                 "services": [{"name": "c4codataapi", "displayName": "CRM", "description": "everything"},
+                              {"name": "accounts", "version": "0001", "displayName": "Accounts", "description": "accounts only"}]}
+                """);
+        Files.writeString(folder.resolve("crm.asyncapi.json"), "{\"asyncapi\": \"1.0.0\", \"topics\": {}}");
+        Path metadata = folder.resolve("c4c.xml");
+        try (var in = getClass().getResourceAsStream(C4C_METADATA)) {
+            Files.write(metadata, in.readAllBytes());
+        }
+        ServiceCatalog crm = ServiceCatalog.fromFile(folder.resolve("crm.json"));
+
+        try (MockMarketingSystem system = MockMarketingSystem.builder().catalog(crm).metadata("c4codataapi", metadata)
+                .metadataFromClasspath("accounts", C4C_METADATA.substring(1)).start()) {
+            assertThat(system.activeServices()).containsExactly("c4codataapi", "accounts;v=0001");
+            assertThat(system.serviceRoot("accounts").getPath()).isEqualTo("/odata/v1/accounts;v=0001");
+            assertThat(send(get(system.url() + "/odata/v1/c4codataapi;v=0001/$metadata", system)).statusCode()).isEqualTo(200);
+            assertThat(send(get(system.serviceRoot("c4codataapi") + "/$metadata", system)).body()).isEqualTo(Files.readString(metadata));
+            assertThat(send(get(system.serviceRoot("accounts") + "/?$format=json", system)).body()).contains("AccountCollection");
+        }
+        assertThatThrownBy(() -> MockMarketingSystem.builder().metadata("c4codataapi", folder.resolve("missing.xml")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.xml");
+        assertThatThrownBy(() -> MockMarketingSystem.builder().metadataFromClasspath("c4codataapi", "/no/such.xml"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such.xml");
+        assertThatThrownBy(() -> MockMarketingSystem.builder().metadata("accounts", folder.resolve("crm.json")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("crm.json");
+    }
+
+    @Test
     void handsOutACsrfTokenAndSessionCookieOnFetch() {
         HttpResponse<String> fetch = send(get(tenant.serviceRoot(CONTACT) + "/").header("X-CSRF-Token", "Fetch"));
 
@@ -283,10 +333,10 @@ class MockMarketingSystemTest {
     }
 
     @Test
-    void recordsRequestsWithoutThePassword() {
+    void recordsRequestsWithoutThePassword() throws InterruptedException {
         send(get(tenant.serviceRoot(CONTACT) + "/?$format=json").header("Accept", "application/json"));
 
-        RecordedRequest request = tenant.takeRequest(Duration.ofSeconds(5)).orElseThrow();
+        RecordedRequest request = tenant.awaitRequest(Duration.ofSeconds(5));
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.path()).isEqualTo("/sap/opu/odata/sap/API_MKT_CONTACT_SRV;v=0002/");
         assertThat(request.query()).isEqualTo("$format=json");
@@ -297,7 +347,8 @@ class MockMarketingSystemTest {
         assertThat(request.toString() + request.headers()).doesNotContain(MockMarketingSystem.DEFAULT_PASSWORD)
                 .doesNotContain(Base64.getEncoder().encodeToString((MockMarketingSystem.DEFAULT_USER + ":" + MockMarketingSystem.DEFAULT_PASSWORD)
                         .getBytes(StandardCharsets.UTF_8)));
-        assertThat(tenant.takeRequest(Duration.ofMillis(10))).isEmpty();
+        assertThatThrownBy(() -> tenant.awaitRequest(Duration.ofMillis(10))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("expected a request");
         assertThat(tenant.requests()).containsExactly(request);
         assertThat(tenant.requestCount()).isEqualTo(1);
     }
