@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything an {@link MqttBridge} needs, immutable. Built with {@link #builder()}: setters reject
@@ -51,9 +52,10 @@ public final class BridgeConfig {
     public static final Duration DEFAULT_MAX_IDLE = Duration.ofMinutes(15);
     public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_HTTP_REQUEST_BYTES = 16 * 1024;
-    public static final int DEFAULT_PUBLISH_ATTEMPTS = 5;
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
-    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+    /** Attempts per event when the publisher does not retry by itself (the Kyma publishers do; then the bridge makes one). */
+    public static final int DEFAULT_PUBLISH_ATTEMPTS = 10;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(20);
+    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(1);
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(10);
     /** 0 lets Netty choose (twice the number of cores). */
@@ -94,6 +96,7 @@ public final class BridgeConfig {
     private final List<BridgeListener> listeners;
     private final Map<String, HttpRoute> routes;
     private final int ioThreads;
+    private final ScheduledExecutorService eventLoops;
 
     private BridgeConfig(Builder b) {
         host = b.host;
@@ -129,6 +132,7 @@ public final class BridgeConfig {
         listeners = List.copyOf(b.listeners);
         routes = Map.copyOf(b.routes);
         ioThreads = b.ioThreads;
+        eventLoops = b.eventLoops;
     }
 
     public static Builder builder() {
@@ -283,6 +287,11 @@ public final class BridgeConfig {
         return ioThreads;
     }
 
+    /** Event loops shared with others (such as the event publisher), if given; the caller shuts them down. */
+    public Optional<ScheduledExecutorService> eventLoops() {
+        return Optional.ofNullable(eventLoops);
+    }
+
     @Override
     public String toString() {
         return "BridgeConfig[host=" + host + ", httpPort=" + httpPort
@@ -298,7 +307,7 @@ public final class BridgeConfig {
                 + ", maxHttpRequestBytes=" + maxHttpRequestBytes + ", publishAttempts=" + publishAttempts
                 + ", retryBackoff=" + retryBackoff + ".." + maxRetryBackoff + ", publishTimeout=" + publishTimeout
                 + ", shutdownDeadline=" + shutdownDeadline + ", topicSpaces=" + topicSpaces
-                + ", routes=" + routes.keySet() + "]";
+                + ", routes=" + routes.keySet() + (eventLoops == null ? ", ioThreads=" + ioThreads : ", shared event loops") + "]";
     }
 
     /** Collects the settings. Every setter checks its value at once. */
@@ -337,6 +346,7 @@ public final class BridgeConfig {
         private final List<BridgeListener> listeners = new ArrayList<>();
         private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
         private int ioThreads = DEFAULT_IO_THREADS;
+        private ScheduledExecutorService eventLoops;
 
         private Builder() {
         }
@@ -445,7 +455,11 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Larger payloads are dead-lettered and acknowledged; a packet over twice this closes the connection. */
+        /**
+         * Larger payloads are dead-lettered and acknowledged; a packet over twice this closes the
+         * connection. The publisher's own limit ({@code EventPublisher#maxEventBytes()}, 64 KiB for
+         * Kyma) lowers it: what it could not deliver is dead-lettered at once, with that reason.
+         */
         public Builder maxPayloadBytes(int bytes) {
             if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxPayloadBytes must be 1 KiB..64 MiB, got " + bytes);
@@ -498,7 +512,11 @@ public final class BridgeConfig {
             return this;
         }
 
-        /** Attempts per event on transient failures, the first included (1 = no retry). */
+        /**
+         * Attempts per event on transient failures, the first included (1 = no retry). Only for a
+         * publisher that does not retry by itself ({@code EventPublisher#retriesTransientFailures()}):
+         * one that does is called once per event, so that retries do not multiply.
+         */
         public Builder publishAttempts(int attempts) {
             this.publishAttempts = atLeastOne("publishAttempts", attempts);
             return this;
@@ -579,6 +597,25 @@ public final class BridgeConfig {
                 throw new IllegalArgumentException("route path '" + path + "' is served by the bridge itself");
             }
             this.routes.put(path, route);
+            return this;
+        }
+
+        /**
+         * Runs the connections on these event loops instead of loops of its own: a Netty
+         * {@code EventLoopGroup} (NIO or a native transport), which is a {@link ScheduledExecutorService}.
+         * Give the event publisher the same loops (the Kyma publishers take them in their config) and
+         * an event is forwarded and acknowledged on its connection's loop, without a thread hop. The
+         * caller shuts them down after the bridge; {@link #ioThreads} then does not apply.
+         *
+         * @throws IllegalArgumentException when {@code loops} is not a Netty event loop group
+         */
+        public Builder eventLoops(ScheduledExecutorService loops) {
+            Objects.requireNonNull(loops, "eventLoops");
+            if (!(loops instanceof io.netty.channel.EventLoopGroup)) {
+                throw new IllegalArgumentException("eventLoops must be a Netty EventLoopGroup (such as an NioEventLoopGroup), got "
+                        + loops.getClass().getName());
+            }
+            this.eventLoops = loops;
             return this;
         }
 

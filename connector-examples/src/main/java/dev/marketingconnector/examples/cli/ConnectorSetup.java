@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything a command needs, checked at once: the seven core settings plus the runnable's own
@@ -236,8 +237,12 @@ final class ConnectorSetup {
                 .orElse("Application resource '" + configuration.applicationName() + "' in the current cluster");
     }
 
-    EventPublisher publisher() {
-        PublisherConfig.Builder builder = PublisherConfig.builder(eventsUrl);
+    /**
+     * The publisher to Kyma on {@code eventLoops}, the loops the bridge runs on: an event is then
+     * forwarded from its MQTT connection's loop and its answer handled there, without a thread hop.
+     */
+    EventPublisher publisher(ScheduledExecutorService eventLoops) {
+        PublisherConfig.Builder builder = PublisherConfig.builder(eventsUrl).eventLoops(eventLoops);
         kymaTls.ifPresent(builder::tls);
         PublisherConfig config = builder.build();
         return eventsFormat == EventsFormat.KYMA_V1
@@ -261,12 +266,14 @@ final class ConnectorSetup {
         return Optional.ofNullable(operations);
     }
 
-    BridgeConfig.Builder bridge(EventPublisher publisher) {
+    /** The bridge, forwarding to {@code publisher}, on the {@code eventLoops} the publisher uses too. */
+    BridgeConfig.Builder bridge(EventPublisher publisher, ScheduledExecutorService eventLoops) {
         BridgeConfig.Builder builder = BridgeConfig.builder()
                 .connector(configuration)
                 .httpPort(httpPort)
                 .asyncApi(catalog.eventCatalog())
-                .publisher(publisher);
+                .publisher(publisher)
+                .eventLoops(eventLoops);
         mqttTcpPort.ifPresent(builder::tcpPort);
         tokenSigningKey.ifPresent(builder::tokenSigningKey);
         return builder;

@@ -95,6 +95,7 @@ public final class Operations implements AutoCloseable {
             throw new IllegalStateException("a publisher is already tracked");
         }
         metrics.bindPublisher(eventPublisher);
+        ConnectorMetrics.retryOf(eventPublisher).ifPresent(retry -> retry.getEventPublisher().onRetry(event -> tracker.publisherRetried()));
         return tracked;
     }
 

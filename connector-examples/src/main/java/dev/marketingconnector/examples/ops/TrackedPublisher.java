@@ -90,6 +90,16 @@ final class TrackedPublisher implements EventPublisher {
     }
 
     @Override
+    public boolean retriesTransientFailures() {
+        return delegate.retriesTransientFailures();
+    }
+
+    @Override
+    public int maxEventBytes() {
+        return delegate.maxEventBytes();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
