@@ -77,7 +77,11 @@ public interface BridgeListener {
     default void eventForwarded(String clientId, Duration latency) {
     }
 
-    /** Forwarding failed transiently; attempt {@code attempt} will follow after a back-off. */
+    /**
+     * Forwarding failed transiently; the bridge makes attempt {@code attempt} after a back-off. Only
+     * for a publisher that does not retry by itself: one that does (the Kyma publishers) reports its
+     * own retries (their resilience4j {@code Retry} events).
+     */
     default void eventRetried(String clientId, int attempt, RuntimeException failure) {
     }
 

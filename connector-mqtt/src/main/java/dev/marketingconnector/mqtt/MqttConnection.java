@@ -6,7 +6,6 @@ import dev.marketingconnector.core.events.PublishReceipt;
 import dev.marketingconnector.mqtt.BridgeListener.CloseReason;
 import dev.marketingconnector.mqtt.BridgeListener.ConnectRefusal;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,6 +36,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +75,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     private static final int MQTT_3_1_1 = 4;
     private static final int SUBACK_FAILURE = 0x80;
     private static final Object RELEASE_PENDING = Boolean.TRUE;
+    private static final int MAX_SCRATCH_BYTES = 64 * 1024;
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
 
     private enum Phase { AWAITING_CONNECT, CONNECTED, CLOSED }
 
@@ -492,7 +499,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                 bytes = content.array();
                 offset = content.arrayOffset() + content.readerIndex();
             } else {
-                bytes = ByteBufUtil.getBytes(content);
+                bytes = scratch(size);
+                content.getBytes(content.readerIndex(), bytes, 0, size);
                 offset = 0;
             }
             pending.event = bridge.mapper.map(topic, bytes, offset, size, now);
@@ -711,6 +719,22 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         if (wrote) {
             ctx.flush();
         }
+    }
+
+    /**
+     * A byte array of at least {@code size} bytes for copying a direct payload out to map it: the
+     * event loop's own, reused (mapping copies what it keeps), unless the payload is unusually large.
+     */
+    private static byte[] scratch(int size) {
+        if (size > MAX_SCRATCH_BYTES) {
+            return new byte[size];
+        }
+        byte[] buffer = SCRATCH.get();
+        if (buffer.length < size) {
+            buffer = new byte[Math.max(size, Math.min(MAX_SCRATCH_BYTES, buffer.length * 2))];
+            SCRATCH.set(buffer);
+        }
+        return buffer;
     }
 
     private static MqttMessage reply(MqttMessageType type, int packetId) {

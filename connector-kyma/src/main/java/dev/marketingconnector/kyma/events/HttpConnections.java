@@ -18,12 +18,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -280,7 +281,7 @@ final class HttpConnections {
                 }
                 if (msg instanceof HttpResponse response) {
                     status = response.status().code();
-                    keepAlive = HttpUtil.isKeepAlive(response);
+                    keepAlive = keepAlive(response);
                     retryAfter = ResilientSender.TRANSIENT_STATUSES.contains(status)
                             ? response.headers().get(HttpHeaderNames.RETRY_AFTER) : null;
                     if (status / 100 != 2 && status >= 200 && errorBody == null) {
@@ -299,6 +300,15 @@ final class HttpConnections {
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        /** HTTP/1.1 keeps the connection unless it says {@code close} (read without the header helpers' garbage). */
+        private boolean keepAlive(HttpResponse response) {
+            String connection = response.headers().get(HttpHeaderNames.CONNECTION);
+            if (response.protocolVersion().isKeepAliveDefault()) {
+                return connection == null || !AsciiString.containsIgnoreCase(connection, HttpHeaderValues.CLOSE);
+            }
+            return connection != null && AsciiString.containsIgnoreCase(connection, HttpHeaderValues.KEEP_ALIVE);
         }
 
         private void answered() {

@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * How an event publisher reaches the Kyma event service and how it copes with failures. The
  * defaults suit a publisher proxy in the cluster as well as a gateway on 443 across the internet:
- * a transient failure is retried at once with short, growing waits (20 ms, doubled up to 1 s,
+ * a transient failure is retried at once with short, growing waits (1 ms, doubled up to 1 s,
  * ±50 % jitter; a server's {@code Retry-After} up to 30 s wins) until the event is accepted or
  * {@code deliveryTimeout} (2 min) has passed; the circuit opens when half of the last 100 calls
  * (at least 50) failed transiently, and then probes with a few calls after 250 ms, waiting twice as
@@ -43,7 +43,7 @@ public final class PublisherConfig {
     public static final int DEFAULT_MAX_ATTEMPTS = Integer.MAX_VALUE;
     /** How long after {@code publish} an event may still be retried; then its stage fails with the last transient failure. */
     public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(20);
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(1);
     public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(1);
     /** Each wait is randomised by up to ± this fraction, so clients that failed together do not retry together. */

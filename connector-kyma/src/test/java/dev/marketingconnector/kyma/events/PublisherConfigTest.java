@@ -20,7 +20,7 @@ class PublisherConfigTest {
 
         assertThat(config.maxAttempts()).isEqualTo(PublisherConfig.DEFAULT_MAX_ATTEMPTS);
         assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(20));
+        assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(1));
         assertThat(config.maxBackoff()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.waitInOpenState()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.maxWaitInOpenState()).isEqualTo(Duration.ofMillis(1500));
