@@ -20,6 +20,8 @@ final class Delivery {
 
     boolean done;
     int attempts;
+    /** Holds the circuit breaker's and the bulkhead's permits: a call is being made (connecting, sending, awaiting the answer). */
+    boolean inCall;
     /** Woken from the queue of events waiting for a bulkhead slot: it may take the slot ahead of newcomers. */
     boolean waitedForSlot;
     long startNanos;

@@ -162,6 +162,20 @@ final class EventLoopState {
         }
     }
 
+    /** The deliveries past their deadline that are not in a call (held by the open circuit, waiting for a slot or a retry). */
+    java.util.List<Delivery> overdue(long now) {
+        java.util.List<Delivery> overdue = null;
+        for (Delivery d = first; d != null; d = d.next) {
+            if (!d.inCall && now - d.deadlineNanos >= 0) {
+                if (overdue == null) {
+                    overdue = new java.util.ArrayList<>();
+                }
+                overdue.add(d);
+            }
+        }
+        return overdue == null ? java.util.List.of() : overdue;
+    }
+
     /** Fails every delivery of this loop and closes its connections (on the loop). */
     void closeAll(Consumer<Delivery> failer) {
         closed = true;

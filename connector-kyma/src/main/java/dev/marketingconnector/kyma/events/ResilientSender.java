@@ -268,6 +268,7 @@ final class ResilientSender implements AutoCloseable {
         }
         d.waitedForSlot = false;
         d.startNanos = now;
+        d.inCall = true;
         d.loop.exchange(d);
     }
 
@@ -339,6 +340,7 @@ final class ResilientSender implements AutoCloseable {
     }
 
     private long callEnded(Delivery d) {
+        d.inCall = false;
         bulkhead.onComplete();
         if (!slotWaiters.isEmpty()) {
             wakeSlotWaiter();
@@ -379,9 +381,12 @@ final class ResilientSender implements AutoCloseable {
         }
     }
 
-    /** Time-outs of requests, slots that were freed without a wake-up, a gate left shut; on each loop now and then. */
+    /** Time-outs of requests and deliveries, slots that were freed without a wake-up, a gate left shut; on each loop now and then. */
     private void sweep(EventLoopState loop, long now) {
         loop.expireRequests(now, requestTimeoutNanos);
+        for (Delivery d : loop.overdue(now)) {
+            fail(d, deliveryTimedOut(d)); // held back past the delivery timeout (an open circuit does not wake it)
+        }
         if (!slotWaiters.isEmpty() && bulkhead.getMetrics().getAvailableConcurrentCalls() > 0) {
             wakeSlotWaiter();
         }
