@@ -208,7 +208,8 @@ public final class MqttBridge implements AutoCloseable {
      * Shuts down gracefully: stops accepting connections, stops reading from the open ones, lets
      * the messages being forwarded finish (acknowledging them) until {@code deadline}, then closes
      * every connection. Messages not yet forwarded are not acknowledged, so clients send them again.
-     * The publisher is not closed (it belongs to the caller).
+     * The publisher is not closed (it belongs to the caller), nor are shared event loops
+     * ({@link BridgeConfig.Builder#eventLoops}).
      *
      * @return true when every connection finished its work before the deadline
      */
