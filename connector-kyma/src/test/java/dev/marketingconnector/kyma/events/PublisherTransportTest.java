@@ -94,6 +94,19 @@ class PublisherTransportTest {
     }
 
     @Test
+    void looksAHostNameUpOffTheEventLoops() throws Exception {
+        try (CapturingServer stub = new CapturingServer();
+                CloudEventsPublisher publisher = new CloudEventsPublisher(PublisherConfig.builder(
+                        java.net.URI.create("http://localhost:" + stub.url("/").getPort() + "/publish")).name("by-name").build(), APP)) {
+            publisher.publish(event(1)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            publisher.publish(event(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(stub.take().header("host")).isEqualTo("localhost:" + stub.url("/").getPort());
+            assertThat(stub.take().header("ce-id")).isEqualTo(event(2).id().toString());
+        }
+    }
+
+    @Test
     void presentsTheClientCertificateAndTrustsTheClustersCa() throws Exception {
         TestCertificates certificates = TestCertificates.shared();
         try (MockKyma kyma = MockKyma.builder().tls(certificates.server().sslContext(), true).build()) {
