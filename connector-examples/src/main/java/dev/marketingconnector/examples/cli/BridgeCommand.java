@@ -5,6 +5,8 @@ import dev.marketingconnector.examples.ops.Operations;
 import dev.marketingconnector.examples.ops.StatusEndpoint;
 import dev.marketingconnector.mqtt.MqttBridge;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
@@ -69,7 +71,9 @@ final class BridgeCommand implements Callable<Integer> {
          * Kyma and back to PUBACK on one thread.
          */
         static EventLoopGroup eventLoops() {
-            return new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("connector-io"));
+            int threads = Runtime.getRuntime().availableProcessors();
+            DefaultThreadFactory factory = new DefaultThreadFactory("connector-io");
+            return Epoll.isAvailable() ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
         }
 
         static RunningBridge start(MarketingConnectorCli cli, ConnectorSetup setup) {
