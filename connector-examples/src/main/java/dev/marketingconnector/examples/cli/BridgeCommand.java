@@ -68,7 +68,8 @@ final class BridgeCommand implements Callable<Integer> {
         /**
          * One set of event loops, one per CPU the JVM sees (the pod's CPU limit), for the MQTT
          * connections and the publisher's connections to Kyma alike: an event goes from PUBLISH to
-         * Kyma and back to PUBACK on one thread.
+         * Kyma and back to PUBACK on one thread. Netty's native epoll transport where it loads
+         * (Linux x86-64, unless {@code -Dio.netty.transport.noNative=true}), NIO elsewhere.
          */
         static EventLoopGroup eventLoops() {
             int threads = Runtime.getRuntime().availableProcessors();
