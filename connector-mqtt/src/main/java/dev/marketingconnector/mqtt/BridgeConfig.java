@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything an {@link MqttBridge} needs, immutable. Built with {@link #builder()}: setters reject
@@ -65,12 +66,12 @@ public final class BridgeConfig {
     public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** The default max HTTP request bytes. */
     public static final int DEFAULT_MAX_HTTP_REQUEST_BYTES = 16 * 1024;
-    /** The default publish attempts. */
-    public static final int DEFAULT_PUBLISH_ATTEMPTS = 5;
-    /** The default retry backoff. */
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
-    /** The default max retry backoff. */
-    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+    /** Attempts per event when the publisher does not retry by itself (the Kyma publishers do; then the bridge makes one). */
+    public static final int DEFAULT_PUBLISH_ATTEMPTS = 10;
+    /** The first wait before the bridge's own retry (only for a publisher that does not retry by itself). */
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(20);
+    /** The longest wait between the bridge's own retries. */
+    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(1);
     /** The default publish timeout. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(30);
     /** The default shutdown deadline. */
@@ -153,6 +154,7 @@ public final class BridgeConfig {
     private final Duration failureLogInterval;
     private final Duration tokenClockSkew;
     private final int trustedProxyHops;
+    private final ScheduledExecutorService eventLoops;
 
     private BridgeConfig(Builder b) {
         host = b.host;
@@ -200,6 +202,7 @@ public final class BridgeConfig {
         failureLogInterval = b.failureLogInterval;
         tokenClockSkew = b.tokenClockSkew;
         trustedProxyHops = b.trustedProxyHops;
+        eventLoops = b.eventLoops;
     }
 
     /** {@return a builder with the defaults} */
@@ -467,6 +470,11 @@ public final class BridgeConfig {
         return Optional.empty();
     }
 
+    /** {@return event loops shared with others (such as the event publisher), if given; the caller shuts them down} */
+    public Optional<ScheduledExecutorService> eventLoops() {
+        return Optional.ofNullable(eventLoops);
+    }
+
     @Override
     public String toString() {
         return "BridgeConfig[host=" + host + ", httpPort=" + httpPort
@@ -488,7 +496,8 @@ public final class BridgeConfig {
                 + ", qos2ReleaseTimeout=" + qos2ReleaseTimeout + ", maxQos2AwaitingRelease=" + maxQos2AwaitingRelease
                 + ", tokenMaxFailures=" + tokenMaxFailures + ", tokenFailureWindow=" + tokenFailureWindow
                 + ", failureLogInterval=" + failureLogInterval + ", tokenClockSkew=" + tokenClockSkew
-                + ", trustedProxyHops=" + trustedProxyHops + "]";
+                + ", trustedProxyHops=" + trustedProxyHops
+                + (eventLoops == null ? ", ioThreads=" + ioThreads : ", shared event loops") + "]";
     }
 
     /** Collects the settings. Every setter checks its value at once. */
@@ -539,6 +548,7 @@ public final class BridgeConfig {
         private Duration failureLogInterval = DEFAULT_FAILURE_LOG_INTERVAL;
         private Duration tokenClockSkew = DEFAULT_TOKEN_CLOCK_SKEW;
         private int trustedProxyHops = DEFAULT_TRUSTED_PROXY_HOPS;
+        private ScheduledExecutorService eventLoops;
 
         private Builder() {
         }
@@ -722,7 +732,9 @@ public final class BridgeConfig {
         }
 
         /**
-         * Larger payloads are dead-lettered and acknowledged; a packet over twice this closes the connection.
+         * Larger payloads are dead-lettered and acknowledged; a packet over twice this closes the
+         * connection. The publisher's own limit ({@code EventPublisher#maxEventBytes()}, 64 KiB for
+         * Kyma) lowers it: what it could not deliver is dead-lettered at once, with that reason.
          *
          * @param bytes the bytes
          * @return this builder
@@ -819,7 +831,9 @@ public final class BridgeConfig {
         }
 
         /**
-         * Attempts per event on transient failures, the first included (1 = no retry).
+         * Attempts per event on transient failures, the first included (1 = no retry). Only for a
+         * publisher that does not retry by itself ({@code EventPublisher#retriesTransientFailures()}):
+         * one that does is called once per event, so that retries do not multiply.
          *
          * @param attempts the attempts
          * @return this builder
@@ -958,6 +972,27 @@ public final class BridgeConfig {
                 throw new IllegalArgumentException("route path '" + path + "' is served by the bridge itself");
             }
             this.routes.put(path, route);
+            return this;
+        }
+
+        /**
+         * Runs the connections on these event loops instead of loops of its own: a Netty
+         * {@code EventLoopGroup} (NIO or a native transport), which is a {@link ScheduledExecutorService}.
+         * Give the event publisher the same loops (the Kyma publishers take them in their config) and
+         * an event is forwarded and acknowledged on its connection's loop, without a thread hop. The
+         * caller shuts them down after the bridge; {@link #ioThreads} then does not apply.
+         *
+         * @throws IllegalArgumentException when {@code loops} is not a Netty event loop group
+         * @param loops a Netty event loop group, shared
+         * @return this builder
+         */
+        public Builder eventLoops(ScheduledExecutorService loops) {
+            Objects.requireNonNull(loops, "eventLoops");
+            if (!(loops instanceof io.netty.channel.EventLoopGroup)) {
+                throw new IllegalArgumentException("eventLoops must be a Netty EventLoopGroup (such as an NioEventLoopGroup), got "
+                        + loops.getClass().getName());
+            }
+            this.eventLoops = loops;
             return this;
         }
 

@@ -25,6 +25,12 @@ final class BridgeContext {
     final Listeners listeners;
     /** The largest MQTT packet (and WebSocket frame) read at all; between this and maxPayloadBytes messages are dead-lettered. */
     final int maxPacketBytes;
+    /** The largest payload forwarded: the configured limit, or the publisher's when that is smaller. */
+    final int maxPayloadBytes;
+    /** The publisher's own limit is the one that binds. */
+    final boolean payloadLimitIsPublishers;
+    /** The publisher retries by itself, so the bridge does not. */
+    final boolean publisherRetries;
     final byte[] asyncApiJson;
     /** Every accepted socket, for closing at shutdown. */
     final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -54,6 +60,10 @@ final class BridgeContext {
                 config.failureLogInterval(), config.clock());
         this.refusedConnections = new FailureLog(LOG, true, "connections closed by a limit",
                 config.failureLogInterval(), config.clock());
+        int publisherLimit = config.publisher().maxEventBytes();
+        this.payloadLimitIsPublishers = publisherLimit > 0 && publisherLimit < config.maxPayloadBytes();
+        this.maxPayloadBytes = payloadLimitIsPublishers ? publisherLimit : config.maxPayloadBytes();
+        this.publisherRetries = config.publisher().retriesTransientFailures();
         try {
             this.asyncApiJson = config.asyncApiNode() == null ? null : new ObjectMapper().writeValueAsBytes(config.asyncApiNode());
         } catch (JsonProcessingException e) {

@@ -109,7 +109,9 @@ public interface BridgeListener {
     }
 
     /**
-     * Forwarding failed transiently; attempt {@code attempt} will follow after a back-off.
+     * Forwarding failed transiently; the bridge makes attempt {@code attempt} after a back-off. Only
+     * for a publisher that does not retry by itself: one that does (the Kyma publishers) reports its
+     * own retries (their resilience4j {@code Retry} events).
      *
      * @param clientId the client id
      * @param attempt the attempt

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -60,6 +61,8 @@ public final class MqttBridge implements AutoCloseable {
     private State state = State.NEW;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
+    private boolean ownsEventLoops;
+    private Class<? extends ServerChannel> serverChannelType;
     private Channel httpServer;
     private Channel tcpServer;
     private int httpPort = -1;
@@ -87,8 +90,12 @@ public final class MqttBridge implements AutoCloseable {
             throw new BridgeException("The bridge was already started (state " + state + ")");
         }
         SslContext tls = tlsContext();
-        acceptors = new NioEventLoopGroup(1, new DefaultThreadFactory("mqtt-bridge-accept"));
-        workers = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mqtt-bridge-io"));
+        EventLoopGroup shared = (EventLoopGroup) config.eventLoops().orElse(null);
+        ownsEventLoops = shared == null;
+        // Shared loops accept too: a loop does little accepting, and a thread fewer counts in a small pod.
+        acceptors = ownsEventLoops ? new NioEventLoopGroup(1, new DefaultThreadFactory("mqtt-bridge-accept")) : shared;
+        workers = ownsEventLoops ? new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mqtt-bridge-io")) : shared;
+        serverChannelType = serverChannelType(workers);
         try {
             httpServer = bind("HTTP", config.httpPort(), new HttpInitializer(context, tls));
             httpPort = ((InetSocketAddress) httpServer.localAddress()).getPort();
@@ -104,9 +111,10 @@ public final class MqttBridge implements AutoCloseable {
         housekeeping = acceptors.scheduleAtFixedRate(context::housekeeping, 1, 1, TimeUnit.SECONDS);
         context.accepting(true);
         state = State.RUNNING;
-        LOG.info("MQTT bridge listening on {}:{} ({}; WebSocket at / and /mqtt, token endpoint /oauth/token){}",
+        LOG.info("MQTT bridge listening on {}:{} ({}; WebSocket at / and /mqtt, token endpoint /oauth/token){}; payloads up to {} bytes{}",
                 config.host(), httpPort, tls == null ? "http" : "https",
-                tcpPort < 0 ? "" : ", MQTT over " + (tls == null ? "TCP" : "TLS") + " on port " + tcpPort);
+                tcpPort < 0 ? "" : ", MQTT over " + (tls == null ? "TCP" : "TLS") + " on port " + tcpPort,
+                context.maxPayloadBytes, context.payloadLimitIsPublishers ? " (what the event publisher can deliver)" : "");
         return this;
     }
 
@@ -126,7 +134,7 @@ public final class MqttBridge implements AutoCloseable {
     private Channel bind(String what, int port, ChannelInitializer<SocketChannel> initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(serverChannelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -190,10 +198,17 @@ public final class MqttBridge implements AutoCloseable {
     }
 
     /**
-     * Messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots).
+     * The largest payload the bridge forwards: {@link BridgeConfig#maxPayloadBytes()}, or the event
+     * publisher's limit ({@code EventPublisher#maxEventBytes()}) when that is smaller. Larger payloads
+     * are dead-lettered ({@code PAYLOAD_TOO_LARGE}) and acknowledged at once.
      *
-     * @return messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots)
+     * @return the largest payload forwarded, in bytes
      */
+    public int maxPayloadBytes() {
+        return context.maxPayloadBytes;
+    }
+
+    /** {@return messages being forwarded right now, bridge-wide (each holds one of {@code maxInFlight} slots)} */
     public int inFlight() {
         return context.flow.inFlight();
     }
@@ -222,7 +237,8 @@ public final class MqttBridge implements AutoCloseable {
      * Shuts down gracefully: stops accepting connections, stops reading from the open ones, lets
      * the messages being forwarded finish (acknowledging them) until {@code deadline}, then closes
      * every connection. Messages not yet forwarded are not acknowledged, so clients send them again.
-     * The publisher is not closed (it belongs to the caller).
+     * The publisher is not closed (it belongs to the caller), nor are shared event loops
+     * ({@link BridgeConfig.Builder#eventLoops}).
      *
      * @param deadline the deadline
      * @return true when every connection finished its work before the deadline
@@ -292,7 +308,34 @@ public final class MqttBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * The server channel that matches the loops: NIO, or a native transport (epoll, kqueue) when
+     * shared loops are that transport's (found by name, so that no native transport is needed here).
+     */
+    @SuppressWarnings("unchecked")
+    static Class<? extends ServerChannel> serverChannelType(EventLoopGroup group) {
+        String name = group.next().getClass().getName();
+        if (name.startsWith("io.netty.channel.nio.")) {
+            return NioServerSocketChannel.class;
+        }
+        String[][] natives = {{"io.netty.channel.epoll.", "io.netty.channel.epoll.EpollServerSocketChannel"},
+                {"io.netty.channel.kqueue.", "io.netty.channel.kqueue.KQueueServerSocketChannel"}};
+        for (String[] candidate : natives) {
+            if (name.startsWith(candidate[0])) {
+                try {
+                    return (Class<? extends ServerChannel>) Class.forName(candidate[1], true, group.next().getClass().getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new BridgeException("event loops of type " + name + " but no " + candidate[1], e);
+                }
+            }
+        }
+        throw new BridgeException("eventLoops must be NIO, epoll or kqueue event loops, got " + name);
+    }
+
     private void stopEventLoops() {
+        if (!ownsEventLoops) {
+            return; // shared: their owner shuts them down
+        }
         if (acceptors != null) {
             acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }

@@ -37,6 +37,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -73,6 +75,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
     private static final int MQTT_3_1_1 = 4;
     private static final int SUBACK_FAILURE = 0x80;
+    private static final int MAX_SCRATCH_BYTES = 64 * 1024;
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
 
     private enum Phase { AWAITING_CONNECT, CONNECTED, CLOSED }
 
@@ -130,6 +139,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
     private boolean parked;
     private boolean readingPaused;
     private boolean draining;
+    /** True while the publisher's publish call runs, so that an answer given right away is handled after it. */
+    private boolean inAttempt;
     private CloseReason closeReason;
     private long idleMillis;
 
@@ -587,9 +598,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             ackOrder.addLast(pending);
             unacknowledged.put(packetId, pending);
         }
-        if (size > config.maxPayloadBytes()) {
-            deadLetter(pending, DeadLetter.Reason.PAYLOAD_TOO_LARGE,
-                    "the payload has " + size + " bytes; at most " + config.maxPayloadBytes() + " are accepted");
+        if (size > bridge.maxPayloadBytes) {
+            deadLetter(pending, DeadLetter.Reason.PAYLOAD_TOO_LARGE, "the payload has " + size + " bytes; at most "
+                    + bridge.maxPayloadBytes + " are accepted" + (bridge.payloadLimitIsPublishers
+                    ? " (the most the event publisher can deliver)" : ""));
             return;
         }
         try {
@@ -599,7 +611,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
                 bytes = content.array();
                 offset = content.arrayOffset() + content.readerIndex();
             } else {
-                bytes = ByteBufUtil.getBytes(content);
+                bytes = scratch(size);
+                content.getBytes(content.readerIndex(), bytes, 0, size);
                 offset = 0;
             }
             pending.event = bridge.mapper.map(topic, bytes, offset, size, now);
@@ -673,11 +686,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         });
     }
 
+    /**
+     * One publish of the event. With a publisher that retries by itself this is the only one: its
+     * transient failure means it gave up. Otherwise the bridge retries (short, growing, jittered waits).
+     */
     private void attempt(Pending pending) {
         pending.attempt++;
         pending.attemptRunning = true;
         int attempt = pending.attempt;
         CompletionStage<PublishReceipt> stage;
+        inAttempt = true;
         try {
             stage = config.publisher().publish(pending.event);
             if (stage == null) {
@@ -686,9 +704,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        pending.timer = loop.schedule(() -> attemptDone(pending, attempt, PublishException.transientFailure("publisher", 0,
-                "no answer within " + config.publishTimeout().toMillis() + " ms")), config.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        stage.whenComplete((receipt, failure) -> execute(() -> attemptDone(pending, attempt, failure)));
+        if (!bridge.publisherRetries) {
+            pending.timer = loop.schedule(() -> attemptDone(pending, attempt, PublishException.transientFailure("publisher", 0,
+                    "no answer within " + config.publishTimeout().toMillis() + " ms")), config.publishTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        stage.whenComplete((receipt, failure) -> {
+            // Completed on this loop (a publisher sharing the bridge's loops): go on at once, without a task.
+            if (!inAttempt && loop.inEventLoop()) {
+                attemptDone(pending, attempt, failure);
+            } else {
+                execute(() -> attemptDone(pending, attempt, failure));
+            }
+        });
+        inAttempt = false;
     }
 
     private void attemptDone(Pending pending, int attempt, Throwable failure) {
@@ -696,7 +725,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             return; // a late answer to an attempt that already timed out
         }
         pending.attemptRunning = false;
-        pending.timer.cancel(false);
+        if (pending.timer != null) {
+            pending.timer.cancel(false);
+            pending.timer = null;
+        }
         if (failure == null) {
             bridge.listeners.eventForwarded(clientId, Duration.ofNanos(System.nanoTime() - pending.receivedNanos));
             finish(pending);
@@ -712,12 +744,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
             releaseSlot(pending); // nobody to acknowledge to: the client sends it again
             return;
         }
-        if (pending.attempt >= config.publishAttempts()) {
+        if (bridge.publisherRetries || pending.attempt >= config.publishAttempts()) {
             failures++;
             releaseSlot(pending);
+            String attempts = bridge.publisherRetries ? "the publisher's retries" : pending.attempt + " attempts";
             LogContext.with(clientId, pending.event.id(), () -> {
                 close(CloseReason.FORWARDING_FAILED, "event " + pending.event.id() + " (" + pending.event.type() + ") was not accepted after "
-                        + pending.attempt + " attempts (" + describe(cause) + "); closing without PUBACK so the client redelivers");
+                        + attempts + " (" + describe(cause) + "); closing without PUBACK so the client redelivers");
             });
             return;
         }
@@ -726,6 +759,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         bridge.listeners.eventRetried(clientId, pending.attempt + 1, runtime);
         Duration delay = backoff(pending.attempt, cause);
         pending.timer = loop.schedule(() -> {
+            pending.timer = null;
             if (phase == Phase.CLOSED) {
                 releaseSlot(pending);
             } else {
@@ -734,12 +768,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** The bridge's own retry wait: {@code retryBackoff} doubled per attempt up to the maximum, ±50 % jitter; a longer {@code Retry-After} wins. */
     private Duration backoff(int attemptsSoFar, Throwable cause) {
-        Duration delay = config.retryBackoff().multipliedBy(1L << Math.min(attemptsSoFar - 1, 20));
-        if (cause instanceof PublishException e && e.retryAfter().isPresent() && e.retryAfter().get().compareTo(delay) > 0) {
-            delay = e.retryAfter().get();
+        long base = config.retryBackoff().toNanos() << Math.min(attemptsSoFar - 1, 20);
+        long max = config.maxRetryBackoff().toNanos();
+        long capped = base <= 0 || base > max ? max : base;
+        long delay = (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
+        if (cause instanceof PublishException e && e.retryAfter().isPresent() && e.retryAfter().get().toNanos() > delay) {
+            delay = e.retryAfter().get().toNanos();
         }
-        return delay.compareTo(config.maxRetryBackoff()) > 0 ? config.maxRetryBackoff() : delay;
+        return Duration.ofNanos(delay);
     }
 
     private void finish(Pending pending) {
@@ -793,6 +831,22 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         if (wrote) {
             ctx.flush();
         }
+    }
+
+    /**
+     * A byte array of at least {@code size} bytes for copying a direct payload out to map it: the
+     * event loop's own, reused (mapping copies what it keeps), unless the payload is unusually large.
+     */
+    private static byte[] scratch(int size) {
+        if (size > MAX_SCRATCH_BYTES) {
+            return new byte[size];
+        }
+        byte[] buffer = SCRATCH.get();
+        if (buffer.length < size) {
+            buffer = new byte[Math.max(size, Math.min(MAX_SCRATCH_BYTES, buffer.length * 2))];
+            SCRATCH.set(buffer);
+        }
+        return buffer;
     }
 
     private static MqttMessage reply(MqttMessageType type, int packetId) {

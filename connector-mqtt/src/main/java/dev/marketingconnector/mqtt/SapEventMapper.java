@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.marketingconnector.core.events.BusinessEvent;
 import dev.marketingconnector.core.events.EventType;
 import dev.marketingconnector.core.events.EventTypeMapper;
@@ -43,14 +40,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *       redelivered message keeps its id.</li>
  *   <li>Time: {@code eventTime} / {@code time} (RFC 3339; without an offset it is taken as UTC),
  *       else the receive time.</li>
- *   <li>Data: {@code data} (for CloudEvents also {@code data_base64}, as a string).</li>
+ *   <li>Data: {@code data} (for CloudEvents also {@code data_base64}, as a string), kept as the JSON text
+ *       it arrived as ({@link BusinessEvent#ofJson}): numbers keep every digit on their way to Kyma.</li>
  * </ul>
  * A payload that cannot be mapped raises an {@link EventMappingException} whose reason says why.
  */
 public final class SapEventMapper {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final JsonFactory FACTORY = new JsonFactory();
     private static final int TYPE_CACHE_LIMIT = 1024;
     private static final String CLOUD_EVENTS_TOPIC_PREFIX = "ce/";
 
@@ -126,11 +123,13 @@ public final class SapEventMapper {
         String timeText = f.ce ? first(f.time, f.eventTime) : first(f.eventTime, f.time);
 
         EventType type = typeText == null || typeText.isBlank() ? typeFromTopic(topic) : eventType(typeText, topic);
-        JsonNode data = f.data;
-        if ((data == null || data.isNull()) && f.dataBase64 != null) {
-            data = TextNode.valueOf(f.dataBase64);
+        int dataStart = f.dataStart;
+        int dataEnd = f.dataEnd;
+        if (dataStart < 0 && f.base64Start >= 0) {
+            dataStart = f.base64Start;
+            dataEnd = f.base64End;
         }
-        if (data == null || data.isNull()) {
+        if (dataStart < 0) {
             throw new EventMappingException(DeadLetter.Reason.INVALID_EVENT, topic,
                     "The payload on topic '" + topic + "' has no 'data'");
         }
@@ -139,7 +138,8 @@ public final class SapEventMapper {
             id = nameBasedId(topic, payload, offset, length);
         }
         OffsetDateTime time = timeText == null ? OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC) : parseTime(timeText, topic);
-        return new BusinessEvent(id, type, time, data);
+        // The data goes on as the very bytes that came: numbers keep every digit, nothing is re-encoded.
+        return BusinessEvent.ofJson(id, type, time, payload, offset + dataStart, dataEnd - dataStart);
     }
 
     /**
@@ -201,8 +201,12 @@ public final class SapEventMapper {
         String id;
         String eventTime;
         String time;
-        JsonNode data;
-        String dataBase64;
+        /** Where the JSON value of {@code data} lies, relative to the parsed range; -1 when absent or null. */
+        int dataStart = -1;
+        int dataEnd = -1;
+        /** Where the JSON string of {@code data_base64} lies; -1 when absent. */
+        int base64Start = -1;
+        int base64End = -1;
     }
 
     private static Fields parse(String topic, byte[] payload, int offset, int length) {
@@ -226,8 +230,20 @@ public final class SapEventMapper {
                         f.ce = true;
                         p.skipChildren();
                     }
-                    case "data" -> f.data = JSON.readTree(p);
-                    case "data_base64" -> f.dataBase64 = string(p, value, name, topic);
+                    case "data" -> {
+                        int start = (int) p.currentTokenLocation().getByteOffset();
+                        skipValue(p, value);
+                        boolean present = value != JsonToken.VALUE_NULL;
+                        f.dataStart = present ? start : -1;
+                        f.dataEnd = present ? (int) p.currentLocation().getByteOffset() : -1;
+                    }
+                    case "data_base64" -> {
+                        int start = (int) p.currentTokenLocation().getByteOffset();
+                        if (string(p, value, name, topic) != null) {
+                            f.base64Start = start;
+                            f.base64End = (int) p.currentLocation().getByteOffset();
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -245,6 +261,15 @@ public final class SapEventMapper {
             throw new UncheckedIOException(e);
         }
         return f;
+    }
+
+    /** Moves past the value just read, checking it (UTF-8 included), so that the parser stands right after it. */
+    private static void skipValue(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            p.finishToken();
+        } else {
+            p.skipChildren();
+        }
     }
 
     private static String string(JsonParser p, JsonToken value, String field, String topic) throws IOException {

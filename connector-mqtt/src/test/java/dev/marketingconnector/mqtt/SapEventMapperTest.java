@@ -146,6 +146,37 @@ class SapEventMapperTest {
     }
 
     @Test
+    void forwardsTheDataAsTheExactTextItCameInForBothShapes() {
+        String data = "{ \"big\": 1e400, \"tiny\": -1e-400, \"long\": 0.1000000000000000055511151231257827,\n"
+                + "  \"wide\": 12345678901234567890.123456789, \"list\": [1.0, 2E+3, \"x\\u00e9\"] }";
+
+        BusinessEvent legacy = map(LEGACY_TOPIC, "{\"eventType\":\"BO.MarketingPermission.Changed\",\"data\":" + data + ",\"eventID\":\"x\"}");
+        BusinessEvent cloudEvent = map("ce/sap/s4/beh/x/v1/X/Created/v1",
+                "{\"specversion\":\"1.0\",\"type\":\"sap.s4.beh.x.v1.X.Created.v1\",\"data\" :\t" + data + "\n}");
+
+        assertThat(legacy.dataText()).isEqualTo(data);
+        assertThat(cloudEvent.dataText()).isEqualTo(data);
+    }
+
+    @Test
+    void keepsScalarDataAndBase64DataAsJsonText() {
+        assertThat(map(LEGACY_TOPIC, "{\"data\":-0.0e-0}").dataText()).isEqualTo("-0.0e-0");
+        assertThat(map(LEGACY_TOPIC, "{\"data\":\"a\\\"b\",\"x\":1}").dataText()).isEqualTo("\"a\\\"b\"");
+        assertThat(map(LEGACY_TOPIC, "{\"data\":true}").dataText()).isEqualTo("true");
+        assertThat(map(LEGACY_TOPIC, "{\"specversion\":\"1.0\",\"data\":null,\"data_base64\":\"AAE=\"}").dataText())
+                .isEqualTo("\"AAE=\"");
+    }
+
+    @Test
+    void refusesDataThatIsNotUtf8() {
+        byte[] payload = "{\"data\":{\"k\":\"?\"}}".getBytes(StandardCharsets.UTF_8);
+        payload[14] = (byte) 0xFF;
+
+        assertThatThrownBy(() -> mapper.map(LEGACY_TOPIC, payload, RECEIVED))
+                .isInstanceOfSatisfying(EventMappingException.class, e -> assertThat(e.reason()).isEqualTo(DeadLetter.Reason.NOT_JSON));
+    }
+
+    @Test
     void mapsASliceOfALargerBuffer() {
         byte[] buffer = "xx{\"data\":{\"k\":\"v\"}}yy".getBytes(StandardCharsets.UTF_8);
 

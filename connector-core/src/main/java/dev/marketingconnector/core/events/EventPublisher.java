@@ -9,6 +9,9 @@ import java.util.concurrent.CompletionStage;
  */
 public interface EventPublisher extends AutoCloseable {
 
+    /** No limit on the event size: what {@link #maxEventBytes()} answers by default. */
+    int UNLIMITED = Integer.MAX_VALUE;
+
     /**
      * Hands one event to the event service.
      *
@@ -20,6 +23,29 @@ public interface EventPublisher extends AutoCloseable {
     /** {@return whether events currently get through; implementations without a circuit breaker are always closed} */
     default CircuitState circuitState() {
         return CircuitState.CLOSED;
+    }
+
+    /**
+     * Whether {@link #publish} already retries transient failures itself (with back-off, until it
+     * gives up). A caller then adds no retries of its own, so that the two do not multiply: a
+     * transient failure of the returned stage means the publisher has given up on the event. Such a
+     * publisher must complete every stage in bounded time. Default: false, the caller retries.
+     *
+     * @return true when {@link #publish} retries transient failures itself
+     */
+    default boolean retriesTransientFailures() {
+        return false;
+    }
+
+    /**
+     * The largest event this publisher can deliver, in bytes of its JSON (the event service's limit,
+     * 64 KiB for Kyma); larger events fail permanently without being sent. A caller that receives
+     * events as JSON (the MQTT bridge) refuses larger payloads up front. Default: {@link #UNLIMITED}.
+     *
+     * @return the largest event in bytes, or {@link #UNLIMITED}
+     */
+    default int maxEventBytes() {
+        return UNLIMITED;
     }
 
     /** Releases connections and threads; events in flight may fail. */

@@ -4,10 +4,16 @@ import dev.marketingconnector.core.events.EventPublisher;
 import dev.marketingconnector.examples.ops.Operations;
 import dev.marketingconnector.examples.ops.StatusEndpoint;
 import dev.marketingconnector.mqtt.MqttBridge;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -48,28 +54,53 @@ final class BridgeCommand implements Callable<Integer> {
 
         final MqttBridge bridge;
         private final EventPublisher publisher;
+        private final EventLoopGroup eventLoops;
         private final Operations operations;
         private final CountDownLatch stopped = new CountDownLatch(1);
 
-        private RunningBridge(MqttBridge bridge, EventPublisher publisher, Operations operations) {
+        private RunningBridge(MqttBridge bridge, EventPublisher publisher, EventLoopGroup eventLoops, Operations operations) {
             this.bridge = bridge;
             this.publisher = publisher;
+            this.eventLoops = eventLoops;
             this.operations = operations;
+        }
+
+        /**
+         * One set of event loops, one per CPU the JVM sees (the pod's CPU limit), for the MQTT
+         * connections and the publisher's connections to Kyma alike: an event goes from PUBLISH to
+         * Kyma and back to PUBACK on one thread. Netty's native epoll transport where it loads
+         * (Linux x86-64, unless {@code -Dio.netty.transport.noNative=true}), NIO elsewhere.
+         */
+        static EventLoopGroup eventLoops() {
+            int threads = Runtime.getRuntime().availableProcessors();
+            DefaultThreadFactory factory = new DefaultThreadFactory("connector-io");
+            return Epoll.isAvailable() ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
         }
 
         static RunningBridge start(MarketingConnectorCli cli, ConnectorSetup setup) {
             Operations operations = setup.operations();
-            EventPublisher publisher = operations.track(setup.publisher());
-            MqttBridge bridge = new MqttBridge(operations.configure(setup.bridge(publisher)).build()).start();
+            EventLoopGroup eventLoops = eventLoops();
+            EventPublisher publisher;
+            MqttBridge bridge = null;
             try {
+                publisher = operations.track(setup.publisher(eventLoops));
+            } catch (RuntimeException e) {
+                eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+            try {
+                bridge = new MqttBridge(operations.configure(setup.bridge(publisher, eventLoops)).build()).start();
                 operations.started(bridge);
             } catch (RuntimeException e) {
-                bridge.close();
+                if (bridge != null) {
+                    bridge.close();
+                }
                 publisher.close();
+                eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 operations.close();
                 throw e;
             }
-            RunningBridge running = new RunningBridge(bridge, publisher, operations);
+            RunningBridge running = new RunningBridge(bridge, publisher, eventLoops, operations);
             Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "bridge-shutdown"));
             cli.out().printf("Event endpoint listening on port %d%s; forwarding %s events to %s%n", bridge.httpPort(),
                     bridge.tcpPort().isPresent() ? " (MQTT over TCP on " + bridge.tcpPort().getAsInt() + ")" : "",
@@ -95,6 +126,7 @@ final class BridgeCommand implements Callable<Integer> {
                 bridge.shutdown(SHUTDOWN_DEADLINE);
             } finally {
                 publisher.close();
+                eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
                 operations.close();
                 stopped.countDown();
             }

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Everything a command needs, checked at once: the seven core settings plus the runnable's own
@@ -309,8 +310,12 @@ final class ConnectorSetup {
                 .orElse("Application resource '" + configuration.applicationName() + "' in the current cluster");
     }
 
-    EventPublisher publisher() {
-        PublisherConfig.Builder builder = PublisherConfig.builder(eventsUrl);
+    /**
+     * The publisher to Kyma on {@code eventLoops}, the loops the bridge runs on: an event is then
+     * forwarded from its MQTT connection's loop and its answer handled there, without a thread hop.
+     */
+    EventPublisher publisher(ScheduledExecutorService eventLoops) {
+        PublisherConfig.Builder builder = PublisherConfig.builder(eventsUrl).eventLoops(eventLoops);
         kymaTls.ifPresent(builder::tls);
         PublisherConfig config = builder.build();
         return eventsFormat == EventsFormat.KYMA_V1
@@ -336,6 +341,12 @@ final class ConnectorSetup {
         return Optional.ofNullable(operations);
     }
 
+    /** The bridge, forwarding to {@code publisher}, on the {@code eventLoops} the publisher uses too. */
+    BridgeConfig.Builder bridge(EventPublisher publisher, ScheduledExecutorService eventLoops) {
+        return bridge(publisher).eventLoops(eventLoops);
+    }
+
+    /** The bridge, forwarding to {@code publisher}, on event loops of its own. */
     BridgeConfig.Builder bridge(EventPublisher publisher) {
         BridgeConfig.Builder builder = BridgeConfig.builder()
                 .connector(configuration)

@@ -92,7 +92,8 @@ final class ConnectorMetrics implements BridgeListener, AutoCloseable {
         }
         received = Counter.builder(RECEIVED).description("PUBLISH packets received (in-flight duplicates not counted)").register(registry);
         forwarded = Counter.builder(FORWARDED).description("Events the Kyma event service accepted").register(registry);
-        retried = Counter.builder(RETRIED).description("Forwarding attempts repeated after a transient failure").register(registry);
+        retried = Counter.builder(RETRIED).description("Forwarding attempts repeated after a transient failure (by the bridge or the publisher)")
+                .register(registry);
         for (DeadLetter.Reason reason : DeadLetter.Reason.values()) {
             deadLettered.put(reason, Counter.builder(DEAD_LETTERED).tag("reason", Names.deadLetter(reason))
                     .description("Messages acknowledged without being forwarded, by reason").register(registry));
@@ -127,7 +128,8 @@ final class ConnectorMetrics implements BridgeListener, AutoCloseable {
 
     /**
      * The publisher's circuit state; for the Kyma publishers also resilience4j's own metrics of their
-     * circuit breaker, retry and bulkhead ({@code resilience4j_circuitbreaker_*}, …).
+     * circuit breaker, retry and bulkhead ({@code resilience4j_circuitbreaker_*}, …), and their
+     * retries in {@code connector_events_retried_total}: they retry by themselves, the bridge does not.
      */
     void bindPublisher(EventPublisher eventPublisher) {
         Objects.requireNonNull(eventPublisher, "publisher");
@@ -139,6 +141,18 @@ final class ConnectorMetrics implements BridgeListener, AutoCloseable {
         } else if (eventPublisher instanceof LegacyEventsPublisher p) {
             bindResilience(p.circuitBreaker(), p.retry(), p.bulkhead());
         }
+        retryOf(eventPublisher).ifPresent(retry -> retry.getEventPublisher().onRetry(event -> retried.increment()));
+    }
+
+    /** The resilience4j retry of a Kyma publisher: each of its {@code onRetry} events is one repeated attempt. */
+    static java.util.Optional<Retry> retryOf(EventPublisher eventPublisher) {
+        if (eventPublisher instanceof CloudEventsPublisher p) {
+            return java.util.Optional.of(p.retry());
+        }
+        if (eventPublisher instanceof LegacyEventsPublisher p) {
+            return java.util.Optional.of(p.retry());
+        }
+        return java.util.Optional.empty();
     }
 
     private void bindResilience(CircuitBreaker circuitBreaker, Retry retry, Bulkhead bulkhead) {

@@ -99,6 +99,7 @@ public final class Operations implements AutoCloseable {
             throw new IllegalStateException("a publisher is already tracked");
         }
         metrics.bindPublisher(eventPublisher);
+        ConnectorMetrics.retryOf(eventPublisher).ifPresent(retry -> retry.getEventPublisher().onRetry(event -> tracker.publisherRetried()));
         return tracked;
     }
 

@@ -132,6 +132,11 @@ final class StatusTracker implements BridgeListener {
         retried.increment();
     }
 
+    /** The publisher repeated an attempt itself (the bridge then does not). */
+    void publisherRetried() {
+        retried.increment();
+    }
+
     @Override
     public void eventDeadLettered(DeadLetter deadLetter) {
         deadLettered.increment();

@@ -26,7 +26,8 @@ final class TrackedPublisher implements EventPublisher {
     private final EventPublisher delegate;
     private final Clock clock;
     private final AtomicReference<StatusReport.PublishFailure> lastError = new AtomicReference<>();
-    private final AtomicReference<Instant> lastSuccessAt = new AtomicReference<>();
+    /** Epoch milliseconds of the last success, 0 for none: set on every accepted event, so it allocates nothing. */
+    private volatile long lastSuccessMillis;
 
     TrackedPublisher(EventPublisher delegate, Clock clock) {
         this.delegate = Objects.requireNonNull(delegate, "publisher");
@@ -48,7 +49,7 @@ final class TrackedPublisher implements EventPublisher {
         }
         return stage.whenComplete((receipt, failure) -> {
             if (failure == null) {
-                lastSuccessAt.set(clock.instant());
+                lastSuccessMillis = clock.millis();
             } else {
                 failed(failure, circuitWasOpen);
             }
@@ -77,7 +78,8 @@ final class TrackedPublisher implements EventPublisher {
     }
 
     Optional<Instant> lastSuccessAt() {
-        return Optional.ofNullable(lastSuccessAt.get());
+        long millis = lastSuccessMillis;
+        return millis == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
     }
 
     EventPublisher delegate() {
@@ -87,6 +89,16 @@ final class TrackedPublisher implements EventPublisher {
     @Override
     public CircuitState circuitState() {
         return delegate.circuitState();
+    }
+
+    @Override
+    public boolean retriesTransientFailures() {
+        return delegate.retriesTransientFailures();
+    }
+
+    @Override
+    public int maxEventBytes() {
+        return delegate.maxEventBytes();
     }
 
     @Override

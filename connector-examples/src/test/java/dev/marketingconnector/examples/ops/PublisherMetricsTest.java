@@ -30,7 +30,7 @@ class PublisherMetricsTest {
                 Operations operations = Operations.builder().jvmMetrics(false).build();
                 EventPublisher publisher = operations.track(new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl())
                         .maxAttempts(1).slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
-                        .waitInOpenState(Duration.ofHours(1)).build(), "mkt-ops"))) {
+                        .waitInOpenState(Duration.ofHours(1)).deliveryTimeout(Duration.ofSeconds(2)).build(), "mkt-ops"))) {
             publisher.publish(event()).toCompletableFuture().join();
             OperationsTest.PrometheusText before = new OperationsTest.PrometheusText(operations.meterRegistry().scrape());
             assertThat(before.value("resilience4j_circuitbreaker_state", "name", PublisherConfig.DEFAULT_NAME, "state", "closed"))
@@ -40,12 +40,10 @@ class PublisherMetricsTest {
             assertThat(before.names()).contains("resilience4j_retry_calls_total", "resilience4j_bulkhead_available_concurrent_calls");
 
             kyma.startOutage();
-            for (int i = 0; i < 2; i++) {
-                try {
-                    publisher.publish(event()).toCompletableFuture().join();
-                } catch (CompletionException expected) {
-                    // 503
-                }
+            try {
+                publisher.publish(event()).toCompletableFuture().join();
+            } catch (CompletionException expected) {
+                // 503: one of the last two calls failed, and the circuit opens
             }
 
             assertThat(publisher.circuitState()).isEqualTo(CircuitState.OPEN);
@@ -61,6 +59,23 @@ class PublisherMetricsTest {
             });
             assertThat(status.lastSuccessAt()).isPresent();
             assertThat(status.hint()).hasValueSatisfying(h -> assertThat(h).contains("EVENTS_URL", "/readyz"));
+        }
+    }
+
+    @Test
+    void everyRetryOfThePublisherCountsInTheRetriedMetricAndOnTheStatusPage() {
+        try (MockKyma kyma = new MockKyma();
+                Operations operations = Operations.builder().jvmMetrics(false).build();
+                EventPublisher publisher = operations.track(new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl()).build(),
+                        "mkt-ops"))) {
+            kyma.failNext(503, 3);
+
+            publisher.publish(event()).toCompletableFuture().join();
+
+            OperationsTest.PrometheusText metrics = new OperationsTest.PrometheusText(operations.meterRegistry().scrape());
+            assertThat(metrics.value("connector_events_retried_total")).isEqualTo(3);
+            assertThat(operations.status().events().retried()).isEqualTo(3);
+            assertThat(publisher.retriesTransientFailures()).as("so the bridge adds no retries of its own").isTrue();
         }
     }
 }

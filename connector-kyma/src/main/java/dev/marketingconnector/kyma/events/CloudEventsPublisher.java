@@ -3,32 +3,25 @@ package dev.marketingconnector.kyma.events;
 import dev.marketingconnector.core.events.BusinessEvent;
 import dev.marketingconnector.core.events.CircuitState;
 import dev.marketingconnector.core.events.EventPublisher;
-import dev.marketingconnector.core.events.PublishException;
 import dev.marketingconnector.core.events.PublishReceipt;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.http.HttpMessageFactory;
-import io.cloudevents.jackson.JsonCloudEventData;
-import io.cloudevents.jackson.JsonFormat;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
+import io.netty.buffer.ByteBuf;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.util.Locale;
+import java.net.URISyntaxException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Publishes CloudEvents 1.0 to Kyma's eventing publisher proxy ({@code POST …/publish}), in binary
- * mode ({@code ce-*} headers, the data as a JSON body) or structured mode
- * ({@code application/cloudevents+json}), written by the CloudEvents Java SDK. Attributes:
- * {@code id} = the business event's id, {@code source} = the Application name as Kyma eventing
- * cleans it ({@link #eventingSource(String)}), {@code type} = {@code <event type>.<version>}, e.g.
- * {@code bo.marketingpermission.changed.v1}, {@code time}, {@code datacontenttype} application/json.
- * Any 2xx (the proxy answers 204) is success. Retries, circuit breaker and bulkhead as
+ * Publishes CloudEvents 1.0 to Kyma's eventing publisher proxy ({@code POST …/publish}) following
+ * the CloudEvents HTTP protocol binding, in binary mode ({@code ce-*} headers, the data as the
+ * body) or structured mode ({@code application/cloudevents+json}). Attributes: {@code id} = the
+ * business event's id, {@code source} = the Application name as Kyma eventing cleans it
+ * ({@link #eventingSource(String)}), {@code type} = {@code <event type>.<version>}, e.g.
+ * {@code bo.marketingpermission.changed.v1}, {@code time}, {@code datacontenttype}
+ * application/json. The data is sent as the JSON text the event carries, byte for byte. Any 2xx
+ * (the proxy answers 204) is success. Retries, circuit breaker and bulkhead as
  * {@link PublisherConfig} says.
  */
 public final class CloudEventsPublisher implements EventPublisher {
@@ -44,14 +37,10 @@ public final class CloudEventsPublisher implements EventPublisher {
     /** The default mode. */
     public static final Mode DEFAULT_MODE = Mode.BINARY;
 
-    /** Headers the JDK client sets itself and refuses from callers. */
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("content-length", "host", "connection", "expect", "upgrade");
-    private static final JsonFormat FORMAT = new JsonFormat();
-
     private final PublisherConfig config;
     private final String applicationName;
-    private final URI source;
     private final Mode mode;
+    private final EventRequest request;
     private final ResilientSender sender;
 
     /**
@@ -79,11 +68,13 @@ public final class CloudEventsPublisher implements EventPublisher {
         if (cleaned.isEmpty()) {
             throw new IllegalArgumentException("applicationName '" + applicationName + "' leaves no event source once '-' and '.' are removed");
         }
+        String source;
         try {
-            this.source = new URI(null, null, cleaned, null);
-        } catch (java.net.URISyntaxException e) {
+            source = new URI(null, null, cleaned, null).toString();
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("applicationName '" + applicationName + "' does not make a valid CloudEvents source", e);
         }
+        this.request = mode == Mode.BINARY ? new Binary(config.endpoint(), source) : new Structured(config.endpoint(), source);
         this.sender = new ResilientSender(config);
     }
 
@@ -115,38 +106,19 @@ public final class CloudEventsPublisher implements EventPublisher {
     @Override
     public CompletionStage<PublishReceipt> publish(BusinessEvent event) {
         Objects.requireNonNull(event, "event");
-        CloudEvent cloudEvent = toCloudEvent(event);
-        HttpRequest.Builder request = HttpRequest.newBuilder(config.endpoint()).timeout(config.requestTimeout());
-        byte[][] body = new byte[1][];
-        try {
-            var writer = HttpMessageFactory.createWriter((name, value) -> {
-                if (!RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                    request.header(name, value);
-                }
-            }, bytes -> body[0] = bytes);
-            if (mode == Mode.BINARY) {
-                writer.writeBinary(cloudEvent);
-            } else {
-                writer.writeStructured(cloudEvent, FORMAT);
-            }
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new PublishException(false, config.endpoint().toString(), 0, null, null,
-                    "Cannot write event " + ResilientSender.describe(event) + " as a CloudEvent: " + e.getMessage(), e));
-        }
-        byte[] bytes = body[0] == null ? new byte[0] : body[0];
-        request.POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        return sender.send(event, request.build(), bytes.length, response -> new PublishReceipt(event.id(), response.statusCode()));
+        return sender.send(event, request);
     }
 
-    CloudEvent toCloudEvent(BusinessEvent event) {
-        return CloudEventBuilder.v1()
-                .withId(event.id().toString())
-                .withSource(source)
-                .withType(event.type().qualified())
-                .withTime(event.time())
-                .withDataContentType("application/json")
-                .withData(JsonCloudEventData.wrap(event.data()))
-                .build();
+    /** True: it retries transient failures itself until {@link PublisherConfig#deliveryTimeout()}. */
+    @Override
+    public boolean retriesTransientFailures() {
+        return true;
+    }
+
+    /** {@link PublisherConfig#MAX_BODY_BYTES}: what the publisher proxy accepts. */
+    @Override
+    public int maxEventBytes() {
+        return PublisherConfig.MAX_BODY_BYTES;
     }
 
     @Override
@@ -163,7 +135,7 @@ public final class CloudEventsPublisher implements EventPublisher {
         return sender.circuitBreaker();
     }
 
-    /** {@return the retry (for metrics and retry events)} */
+    /** {@return the retry (for metrics and retry events: each {@code onRetry} event is one repeated attempt)} */
     public Retry retry() {
         return sender.retry();
     }
@@ -173,7 +145,7 @@ public final class CloudEventsPublisher implements EventPublisher {
         return sender.bulkhead();
     }
 
-    /** Fails events still in flight (transiently) and releases the retry thread. */
+    /** Fails events still in flight (transiently), closes the connections and stops its own event loops. */
     @Override
     public void close() {
         sender.close();
@@ -182,5 +154,78 @@ public final class CloudEventsPublisher implements EventPublisher {
     @Override
     public String toString() {
         return "CloudEventsPublisher[" + applicationName + " -> " + config.endpoint() + ", " + mode + "]";
+    }
+
+    /** Binary mode: the attributes as {@code ce-*} headers, the data as the body. */
+    private static final class Binary extends EventRequest {
+
+        private static final byte[] ID = ascii("ce-id: ");
+        private static final byte[] TYPE = ascii("\r\nce-type: ");
+        private static final byte[] TIME = ascii("\r\nce-time: ");
+        private static final byte[] END = ascii("\r\n");
+
+        Binary(URI endpoint, String source) {
+            super(endpoint, "content-type: application/json\r\nce-specversion: 1.0\r\nce-source: " + percentEncode(source) + "\r\n");
+        }
+
+        @Override
+        int bodyBytes(BusinessEvent event) {
+            return event.dataSize();
+        }
+
+        @Override
+        void writeEventHeaders(ByteBuf out, BusinessEvent event) {
+            out.writeBytes(ID);
+            writeUuid(out, event.id());
+            out.writeBytes(TYPE);
+            writeQualifiedType(out, event.type());
+            out.writeBytes(TIME);
+            writeTime(out, event.time());
+            out.writeBytes(END);
+        }
+
+        @Override
+        void writeBody(ByteBuf out, BusinessEvent event) {
+            writeData(out, event);
+        }
+    }
+
+    /** Structured mode: one {@code application/cloudevents+json} document. */
+    private static final class Structured extends EventRequest {
+
+        private static final byte[] ID = ascii("{\"specversion\":\"1.0\",\"id\":\"");
+        private static final byte[] SOURCE = ascii("\",\"source\":");
+        private static final byte[] TYPE = ascii(",\"type\":\"");
+        private static final byte[] TIME = ascii("\",\"datacontenttype\":\"application/json\",\"time\":\"");
+        private static final byte[] DATA = ascii("\",\"data\":");
+        private final byte[] source;
+
+        Structured(URI endpoint, String source) {
+            super(endpoint, "content-type: application/cloudevents+json\r\n");
+            this.source = jsonString(source);
+        }
+
+        @Override
+        int bodyBytes(BusinessEvent event) {
+            return ID.length + UUID_LENGTH + SOURCE.length + source.length + TYPE.length + qualifiedTypeLength(event.type())
+                    + TIME.length + timeLength(event.time()) + DATA.length + event.dataSize() + 1;
+        }
+
+        @Override
+        void writeEventHeaders(ByteBuf out, BusinessEvent event) {
+        }
+
+        @Override
+        void writeBody(ByteBuf out, BusinessEvent event) {
+            out.writeBytes(ID);
+            writeUuid(out, event.id());
+            out.writeBytes(SOURCE).writeBytes(source).writeBytes(TYPE);
+            writeQualifiedType(out, event.type());
+            out.writeBytes(TIME);
+            writeTime(out, event.time());
+            out.writeBytes(DATA);
+            writeData(out, event);
+            out.writeByte('}');
+        }
     }
 }

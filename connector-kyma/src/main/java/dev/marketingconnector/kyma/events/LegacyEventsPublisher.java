@@ -1,26 +1,22 @@
 package dev.marketingconnector.kyma.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketingconnector.core.events.BusinessEvent;
 import dev.marketingconnector.core.events.CircuitState;
 import dev.marketingconnector.core.events.EventPublisher;
-import dev.marketingconnector.core.events.PublishException;
 import dev.marketingconnector.core.events.PublishReceipt;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import java.net.http.HttpRequest;
-import java.time.format.DateTimeFormatter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.net.URI;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Publishes to Kyma's events v1 API: a JSON body with {@code event-type}, {@code event-type-version},
- * {@code event-id}, {@code event-time} (RFC 3339) and {@code data}; 200 {@code {event-id}} is success.
- * Two forms, told apart by the endpoint:
+ * {@code event-id}, {@code event-time} (RFC 3339) and {@code data} (the JSON text the event carries,
+ * byte for byte); 200 {@code {event-id}} is success. Two forms, told apart by the endpoint:
  * <ul>
  *   <li>{@code POST …/{application}/v1/events} (the Application gateway, and the current publisher
  *       proxy's legacy route): the Application is in the path;</li>
@@ -32,11 +28,10 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LegacyEventsPublisher implements EventPublisher {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final PublisherConfig config;
     private final String applicationName;
     private final boolean sourceIdInBody;
+    private final EventRequest request;
     private final ResilientSender sender;
 
     /**
@@ -64,6 +59,7 @@ public final class LegacyEventsPublisher implements EventPublisher {
             path = path.substring(0, path.length() - 1);
         }
         this.sourceIdInBody = alwaysSendSourceId || !path.endsWith("/" + applicationName + "/v1/events");
+        this.request = new Body(config.endpoint(), sourceIdInBody ? applicationName : null);
         this.sender = new ResilientSender(config);
     }
 
@@ -89,33 +85,19 @@ public final class LegacyEventsPublisher implements EventPublisher {
     @Override
     public CompletionStage<PublishReceipt> publish(BusinessEvent event) {
         Objects.requireNonNull(event, "event");
-        byte[] body;
-        try {
-            body = JSON.writeValueAsBytes(body(event));
-        } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new PublishException(false, config.endpoint().toString(), 0, null, null,
-                    "Cannot write event " + ResilientSender.describe(event) + " as JSON", e));
-        }
-        HttpRequest request = HttpRequest.newBuilder(config.endpoint())
-                .timeout(config.requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return sender.send(event, request, body.length, response -> new PublishReceipt(event.id(), response.statusCode()));
+        return sender.send(event, request);
     }
 
-    ObjectNode body(BusinessEvent event) {
-        ObjectNode body = JSON.createObjectNode();
-        if (sourceIdInBody) {
-            body.put("source-id", applicationName);
-        }
-        body.put("event-type", event.type().name());
-        body.put("event-type-version", event.type().version());
-        body.put("event-id", event.id().toString());
-        body.put("event-time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time()));
-        body.set("data", event.data());
-        return body;
+    /** True: it retries transient failures itself until {@link PublisherConfig#deliveryTimeout()}. */
+    @Override
+    public boolean retriesTransientFailures() {
+        return true;
+    }
+
+    /** {@link PublisherConfig#MAX_BODY_BYTES}: what the events v1 API accepts. */
+    @Override
+    public int maxEventBytes() {
+        return PublisherConfig.MAX_BODY_BYTES;
     }
 
     @Override
@@ -132,7 +114,7 @@ public final class LegacyEventsPublisher implements EventPublisher {
         return sender.circuitBreaker();
     }
 
-    /** {@return the retry (for metrics and retry events)} */
+    /** {@return the retry (for metrics and retry events: each {@code onRetry} event is one repeated attempt)} */
     public Retry retry() {
         return sender.retry();
     }
@@ -142,7 +124,7 @@ public final class LegacyEventsPublisher implements EventPublisher {
         return sender.bulkhead();
     }
 
-    /** Fails events still in flight (transiently) and releases the retry thread. */
+    /** Fails events still in flight (transiently), closes the connections and stops its own event loops. */
     @Override
     public void close() {
         sender.close();
@@ -151,5 +133,61 @@ public final class LegacyEventsPublisher implements EventPublisher {
     @Override
     public String toString() {
         return "LegacyEventsPublisher[" + applicationName + " -> " + config.endpoint() + (sourceIdInBody ? ", source-id in body" : "") + "]";
+    }
+
+    /** {@code {"source-id":…,"event-type":…,"event-type-version":…,"event-id":…,"event-time":…,"data":…}}. */
+    private static final class Body extends EventRequest {
+
+        private static final byte[] TYPE = ascii("\"event-type\":\"");
+        private static final byte[] VERSION = ascii("\",\"event-type-version\":\"");
+        private static final byte[] ID = ascii("\",\"event-id\":\"");
+        private static final byte[] TIME = ascii("\",\"event-time\":\"");
+        private static final byte[] DATA = ascii("\",\"data\":");
+        private final byte[] start;
+
+        Body(URI endpoint, String sourceId) {
+            super(endpoint, "content-type: application/json\r\naccept: application/json\r\n");
+            byte[] open = sourceId == null ? ascii("{") : concat(ascii("{\"source-id\":"), jsonString(sourceId), ascii(","));
+            this.start = concat(open, TYPE);
+        }
+
+        private static byte[] concat(byte[]... parts) {
+            int length = 0;
+            for (byte[] part : parts) {
+                length += part.length;
+            }
+            byte[] out = new byte[length];
+            int at = 0;
+            for (byte[] part : parts) {
+                System.arraycopy(part, 0, out, at, part.length);
+                at += part.length;
+            }
+            return out;
+        }
+
+        @Override
+        int bodyBytes(BusinessEvent event) {
+            return start.length + event.type().name().length() + VERSION.length + event.type().version().length() + ID.length
+                    + UUID_LENGTH + TIME.length + timeLength(event.time()) + DATA.length + event.dataSize() + 1;
+        }
+
+        @Override
+        void writeEventHeaders(ByteBuf out, BusinessEvent event) {
+        }
+
+        @Override
+        void writeBody(ByteBuf out, BusinessEvent event) {
+            out.writeBytes(start);
+            ByteBufUtil.writeAscii(out, event.type().name());
+            out.writeBytes(VERSION);
+            ByteBufUtil.writeAscii(out, event.type().version());
+            out.writeBytes(ID);
+            writeUuid(out, event.id());
+            out.writeBytes(TIME);
+            writeTime(out, event.time());
+            out.writeBytes(DATA);
+            writeData(out, event);
+            out.writeByte('}');
+        }
     }
 }

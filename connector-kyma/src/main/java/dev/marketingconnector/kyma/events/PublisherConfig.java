@@ -1,6 +1,7 @@
 package dev.marketingconnector.kyma.events;
 
 import dev.marketingconnector.kyma.transport.TlsConfig;
+import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,16 +12,24 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * How an event publisher reaches the Kyma event service and how it copes with failures. The
  * defaults suit a publisher proxy in the cluster as well as a gateway on 443 across the internet:
- * a failure is retried 5 times over about 15 s (exponential backoff from 0.5 s, doubled up to 10 s,
- * ±50 % jitter; a server's {@code Retry-After} up to 30 s wins); the circuit opens when half of the
- * last 50 calls (at least 20) failed transiently and lets a few calls try again after 10 s; at most
- * 128 calls are in flight.
+ * a transient failure is retried at once with short, growing waits (1 ms, doubled up to 1 s,
+ * ±50 % jitter; a server's {@code Retry-After} up to 30 s wins) until the event is accepted or
+ * {@code deliveryTimeout} (2 min) has passed; the circuit opens when half of the last 100 calls
+ * (at least 50) failed transiently, and then probes with a few calls after 250 ms, waiting twice as
+ * long after each failed probe up to 1.5 s, so that delivery resumes soon after an outage ends.
+ * While it is open, events wait for it without calls (their wait is no attempt); at most 128
+ * calls are in flight, further events wait for a free slot.
  *
  * <pre>{@code
  * PublisherConfig config = PublisherConfig.builder(URI.create("http://eventing-publisher-proxy.kyma-system/publish"))
- *         .maxAttempts(8)
+ *         .deliveryTimeout(Duration.ofMinutes(5))
  *         .build();
  * }</pre>
+ *
+ * <p>The publisher sends on Netty event loops: its own ({@code ioThreads}, shut down by
+ * {@code close()}) unless {@link Builder#eventLoops} hands it loops it shares with others, such as
+ * an MQTT bridge's. An event published from one of those loops is sent and answered on that very
+ * loop, without a thread hop.
  */
 public final class PublisherConfig {
 
@@ -33,30 +42,36 @@ public final class PublisherConfig {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The default request timeout. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** Attempts per event, the first included. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 6;
-    /** The default initial backoff. */
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
-    /** The default backoff multiplier. */
+    /** Attempts per event, the first included: no limit of their own, {@link #DEFAULT_DELIVERY_TIMEOUT} bounds them. */
+    public static final int DEFAULT_MAX_ATTEMPTS = Integer.MAX_VALUE;
+    /** How long after {@code publish} an event may still be retried; then its stage fails with the last transient failure. */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
+    /** The first wait before a retry: short, because PUBACKs leave in order and one waiting event stalls its connection. */
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(1);
+    /** Each further wait is this many times the one before, while failures persist. */
     public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
-    /** The default max backoff. */
-    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+    /** The longest wait between two attempts. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(1);
     /** Each wait is randomised by up to ± this fraction, so clients that failed together do not retry together. */
     public static final double DEFAULT_JITTER = 0.5;
     /** The longest wait a server's {@code Retry-After} can ask for; longer requests are cut to this. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(30);
     /** Percentage of transiently failed calls in the window that opens the circuit. */
     public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50f;
-    /** The default sliding window size. */
-    public static final int DEFAULT_SLIDING_WINDOW_SIZE = 50;
-    /** The default minimum number of calls. */
-    public static final int DEFAULT_MINIMUM_NUMBER_OF_CALLS = 20;
-    /** The default wait in open state. */
-    public static final Duration DEFAULT_WAIT_IN_OPEN_STATE = Duration.ofSeconds(10);
-    /** The default permitted calls in half open state. */
+    /** Large enough that 30 % random failures do not open the circuit by chance. */
+    public static final int DEFAULT_SLIDING_WINDOW_SIZE = 100;
+    /** Calls in the window before the failure rate counts. */
+    public static final int DEFAULT_MINIMUM_NUMBER_OF_CALLS = 50;
+    /** The first probe after the circuit opened; each failed probe doubles the wait, up to {@link #DEFAULT_MAX_WAIT_IN_OPEN_STATE}. */
+    public static final Duration DEFAULT_WAIT_IN_OPEN_STATE = Duration.ofMillis(250);
+    /** The longest wait between probes while an outage lasts. */
+    public static final Duration DEFAULT_MAX_WAIT_IN_OPEN_STATE = Duration.ofMillis(1500);
+    /** Probe calls let through once the wait in open state is over. */
     public static final int DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE = 5;
     /** The default max concurrent calls. */
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 128;
+    /** Event loops of a publisher that was given none. */
+    public static final int DEFAULT_IO_THREADS = 1;
 
     private final URI endpoint;
     private final String name;
@@ -72,11 +87,15 @@ public final class PublisherConfig {
     private final int slidingWindowSize;
     private final int minimumNumberOfCalls;
     private final Duration waitInOpenState;
+    private final Duration maxWaitInOpenState;
     private final int permittedCallsInHalfOpenState;
     private final int maxConcurrentCalls;
+    private final Duration deliveryTimeout;
     private final TlsConfig tls;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final EventLoopGroup eventLoops;
+    private final int ioThreads;
 
     private PublisherConfig(Builder b) {
         this.endpoint = b.endpoint;
@@ -93,11 +112,20 @@ public final class PublisherConfig {
         this.slidingWindowSize = b.slidingWindowSize;
         this.minimumNumberOfCalls = b.minimumNumberOfCalls;
         this.waitInOpenState = b.waitInOpenState;
+        this.maxWaitInOpenState = b.maxWaitInOpenState == null ? max(b.waitInOpenState, DEFAULT_MAX_WAIT_IN_OPEN_STATE)
+                : b.maxWaitInOpenState;
         this.permittedCallsInHalfOpenState = b.permittedCallsInHalfOpenState;
         this.maxConcurrentCalls = b.maxConcurrentCalls;
+        this.deliveryTimeout = b.deliveryTimeout;
         this.tls = b.tls;
         this.clock = b.clock;
         this.scheduler = b.scheduler;
+        this.eventLoops = b.eventLoops;
+        this.ioThreads = b.ioThreads;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**
@@ -178,9 +206,19 @@ public final class PublisherConfig {
         return minimumNumberOfCalls;
     }
 
-    /** {@return the wait in open state} */
+    /** {@return the wait before the first probe after the circuit opened} */
     public Duration waitInOpenState() {
         return waitInOpenState;
+    }
+
+    /** {@return the longest wait between probes while an outage lasts} */
+    public Duration maxWaitInOpenState() {
+        return maxWaitInOpenState;
+    }
+
+    /** {@return how long after {@code publish} an event is still retried} */
+    public Duration deliveryTimeout() {
+        return deliveryTimeout;
     }
 
     /** {@return the permitted calls in half open state} */
@@ -203,17 +241,33 @@ public final class PublisherConfig {
         return clock;
     }
 
-    /** {@return the scheduler for retries, when the caller supplies one (the publisher then does not shut it down)} */
+    /** {@return the scheduler for retry waits, when the caller supplies one (the publisher then does not shut it down)} */
     public Optional<ScheduledExecutorService> scheduler() {
         return Optional.ofNullable(scheduler);
+    }
+
+    /** {@return event loops shared with others (the caller shuts them down), if given} */
+    public Optional<ScheduledExecutorService> eventLoops() {
+        return Optional.ofNullable(eventLoops);
+    }
+
+    EventLoopGroup eventLoopGroup() {
+        return eventLoops;
+    }
+
+    /** {@return the publisher's own event loops, when it was given none} */
+    public int ioThreads() {
+        return ioThreads;
     }
 
     @Override
     public String toString() {
         return "PublisherConfig[" + name + " -> " + endpoint + ", maxAttempts=" + maxAttempts + ", backoff=" + initialBackoff
                 + "x" + backoffMultiplier + "..." + maxBackoff + "±" + jitter + ", maxRetryAfter=" + maxRetryAfter
+                + ", deliveryTimeout=" + deliveryTimeout
                 + ", circuit=" + failureRateThreshold + "% of " + slidingWindowSize + " (min " + minimumNumberOfCalls + "), open "
-                + waitInOpenState + ", maxConcurrentCalls=" + maxConcurrentCalls + (tls == null ? "" : ", " + tls) + "]";
+                + waitInOpenState + "..." + maxWaitInOpenState + ", maxConcurrentCalls=" + maxConcurrentCalls
+                + (eventLoops == null ? ", ioThreads=" + ioThreads : ", shared event loops") + (tls == null ? "" : ", " + tls) + "]";
     }
 
     /** Collects the settings; every setter checks its value at once, {@link #build()} what spans settings. */
@@ -233,11 +287,15 @@ public final class PublisherConfig {
         private int slidingWindowSize = DEFAULT_SLIDING_WINDOW_SIZE;
         private int minimumNumberOfCalls = DEFAULT_MINIMUM_NUMBER_OF_CALLS;
         private Duration waitInOpenState = DEFAULT_WAIT_IN_OPEN_STATE;
+        private Duration maxWaitInOpenState;
         private int permittedCallsInHalfOpenState = DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE;
         private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+        private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
         private TlsConfig tls;
         private Clock clock = Clock.systemUTC();
         private ScheduledExecutorService scheduler;
+        private EventLoopGroup eventLoops;
+        private int ioThreads = DEFAULT_IO_THREADS;
 
         private Builder(URI endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
@@ -408,13 +466,35 @@ public final class PublisherConfig {
         }
 
         /**
-         * Sets the wait in open state.
+         * The wait before the first probe once the circuit opened (default 250 ms).
          *
          * @param wait the wait
          * @return this builder
          */
         public Builder waitInOpenState(Duration wait) {
             this.waitInOpenState = positive(wait, "waitInOpenState");
+            return this;
+        }
+
+        /**
+         * Each failed probe doubles the wait, up to this (default 1.5 s, or {@code waitInOpenState} if longer).
+         *
+         * @param wait the wait
+         * @return this builder
+         */
+        public Builder maxWaitInOpenState(Duration wait) {
+            this.maxWaitInOpenState = positive(wait, "maxWaitInOpenState");
+            return this;
+        }
+
+        /**
+         * How long after {@code publish} an event is still retried; then its stage fails transiently.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder deliveryTimeout(Duration timeout) {
+            this.deliveryTimeout = positive(timeout, "deliveryTimeout");
             return this;
         }
 
@@ -430,9 +510,9 @@ public final class PublisherConfig {
         }
 
         /**
-         * The bulkhead: calls in flight at once; one more is rejected (transiently) and retried later.
+         * The bulkhead: calls in flight at once; further events wait (in order) for a free slot.
          *
-         * @param calls how many calls
+         * @param calls the calls
          * @return this builder
          */
         public Builder maxConcurrentCalls(int calls) {
@@ -463,7 +543,8 @@ public final class PublisherConfig {
         }
 
         /**
-         * Runs retries on this scheduler instead of the publisher's own thread; the caller shuts it down.
+         * Times the waits between attempts on this scheduler instead of the event loop; the caller
+         * shuts it down. Mostly for tests that want to see the waits.
          *
          * @param scheduler the scheduler
          * @return this builder
@@ -473,10 +554,45 @@ public final class PublisherConfig {
             return this;
         }
 
+        /**
+         * Sends on these event loops, shared with others, instead of loops of its own: a Netty
+         * {@code EventLoopGroup} (which is a {@link ScheduledExecutorService}), such as the one the
+         * runnable connector gives its MQTT bridge too. An event published from one of these loops is
+         * sent and answered on it. The caller shuts them down, after closing the publisher.
+         *
+         * @throws IllegalArgumentException when {@code loops} is not a Netty event loop group
+         * @param loops a Netty event loop group, shared
+         * @return this builder
+         */
+        public Builder eventLoops(ScheduledExecutorService loops) {
+            Objects.requireNonNull(loops, "eventLoops");
+            if (!(loops instanceof EventLoopGroup group)) {
+                throw new IllegalArgumentException("eventLoops must be a Netty EventLoopGroup (such as an NioEventLoopGroup), got "
+                        + loops.getClass().getName());
+            }
+            this.eventLoops = group;
+            return this;
+        }
+
+        /**
+         * The number of event loops of a publisher that is given none (default 1).
+         *
+         * @param threads the threads
+         * @return this builder
+         */
+        public Builder ioThreads(int threads) {
+            this.ioThreads = atLeastOne(threads, "ioThreads");
+            return this;
+        }
+
         /** {@return the build} */
         public PublisherConfig build() {
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("maxBackoff " + maxBackoff + " is shorter than initialBackoff " + initialBackoff);
+            }
+            if (maxWaitInOpenState != null && maxWaitInOpenState.compareTo(waitInOpenState) < 0) {
+                throw new IllegalArgumentException("maxWaitInOpenState " + maxWaitInOpenState + " is shorter than waitInOpenState "
+                        + waitInOpenState);
             }
             if (tls != null && "http".equals(endpoint.getScheme())) {
                 throw new IllegalArgumentException("tls is set but the endpoint '" + endpoint + "' is plain http");

@@ -9,8 +9,6 @@ import dev.marketingconnector.core.events.PublishReceipt;
 import dev.marketingconnector.kyma.testing.MockKyma;
 import dev.marketingconnector.kyma.testing.MockKyma.Encoding;
 import dev.marketingconnector.kyma.testing.MockKyma.ReceivedEvent;
-import io.cloudevents.CloudEvent;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,21 +47,6 @@ class CloudEventsPublisherTest {
             assertThat(received.qualifiedType()).isEqualTo("bo.marketingpermission.changed.v1");
             assertThat(received.time()).contains(event.time());
             assertThat(received.data()).isEqualTo(event.data());
-        }
-    }
-
-    @Test
-    void mapsTheBusinessEventToCloudEventsAttributes() {
-        try (CloudEventsPublisher publisher = new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl()).build(), "mkt-prod.eu")) {
-            CloudEvent cloudEvent = publisher.toCloudEvent(event(2));
-
-            assertThat(cloudEvent.getSpecVersion().toString()).isEqualTo("1.0");
-            assertThat(cloudEvent.getId()).isEqualTo(event(2).id().toString());
-            assertThat(cloudEvent.getSource()).isEqualTo(URI.create("mktprodeu"));
-            assertThat(cloudEvent.getType()).isEqualTo("bo.marketingpermission.changed.v1");
-            assertThat(cloudEvent.getTime()).isEqualTo(event(2).time());
-            assertThat(cloudEvent.getDataContentType()).isEqualTo("application/json");
-            assertThat(publisher.mode()).isEqualTo(CloudEventsPublisher.DEFAULT_MODE).isEqualTo(CloudEventsPublisher.Mode.BINARY);
         }
     }
 

@@ -60,7 +60,6 @@ class LegacyEventsPublisherTest {
             publisher.publish(event(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             assertThat(publisher.sendsSourceId()).isFalse();
-            assertThat(publisher.body(event(2)).has("source-id")).isFalse();
             assertThat(kyma.events()).singleElement().satisfies(e -> {
                 assertThat(e.route()).isEqualTo(Route.EVENTS_V1_APPLICATION);
                 assertThat(e.source()).isEqualTo(APP);
@@ -74,19 +73,34 @@ class LegacyEventsPublisherTest {
             publisher.publish(event(4)).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
             assertThat(publisher.sendsSourceId()).isTrue();
-            assertThat(publisher.body(event(4)).get("source-id").asText()).isEqualTo(APP);
             assertThat(kyma.events()).singleElement().satisfies(e -> assertThat(e.route()).isEqualTo(Route.EVENTS_V1_APPLICATION));
         }
     }
 
     @Test
-    void writesTheContractsFieldNames() {
-        try (LegacyEventsPublisher publisher = new LegacyEventsPublisher(PublisherConfig.builder(kyma.eventsUrl()).build(), APP)) {
-            ObjectNode body = publisher.body(event(3));
+    void writesTheContractsFieldNames() throws Exception {
+        try (CapturingServer stub = new CapturingServer().answering(200);
+                LegacyEventsPublisher publisher = new LegacyEventsPublisher(PublisherConfig.builder(stub.url("/v1/events")).build(), APP)) {
+            publisher.publish(event(3)).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
+            CapturingServer.Captured request = stub.take();
+            ObjectNode body = (ObjectNode) TestEvents.JSON.readTree(request.body());
             assertThat(body.fieldNames()).toIterable()
                     .containsExactly("source-id", "event-type", "event-type-version", "event-id", "event-time", "data");
             assertThat(body.get("event-time").asText()).isEqualTo("2024-05-01T10:15:30.25+02:00");
+            assertThat(request.bodyText()).endsWith(",\"data\":" + event(3).dataText() + "}");
+            assertThat(request.header("Content-Type")).isEqualTo("application/json");
+            assertThat(request.header("Content-Length")).isEqualTo(String.valueOf(request.body().length));
+        }
+    }
+
+    @Test
+    void leavesSourceIdOutOnTheApplicationsPath() throws Exception {
+        try (CapturingServer stub = new CapturingServer().answering(200);
+                LegacyEventsPublisher publisher = new LegacyEventsPublisher(PublisherConfig.builder(stub.url("/" + APP + "/v1/events")).build(), APP)) {
+            publisher.publish(event(2)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+            assertThat(TestEvents.JSON.readTree(stub.take().body()).has("source-id")).isFalse();
         }
     }
 

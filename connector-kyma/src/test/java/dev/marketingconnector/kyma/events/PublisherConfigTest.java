@@ -15,11 +15,17 @@ class PublisherConfigTest {
     static final URI PROXY = URI.create("http://eventing-publisher-proxy.kyma-system/publish");
 
     @Test
-    void hasDefaultsForAGatewayOn443() {
+    void hasDefaultsThatRetrySoonAndProbeSoon() {
         PublisherConfig config = PublisherConfig.builder(PROXY).build();
 
         assertThat(config.maxAttempts()).isEqualTo(PublisherConfig.DEFAULT_MAX_ATTEMPTS);
-        assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.deliveryTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(1));
+        assertThat(config.maxBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.waitInOpenState()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.maxWaitInOpenState()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.eventLoops()).isEmpty();
+        assertThat(config.ioThreads()).isEqualTo(1);
         assertThat(config.maxConcurrentCalls()).isEqualTo(128);
         assertThat(config.waitInOpenState()).isEqualTo(PublisherConfig.DEFAULT_WAIT_IN_OPEN_STATE);
         assertThat(config.scheduler()).isEmpty();
@@ -37,6 +43,16 @@ class PublisherConfigTest {
         assertThatThrownBy(() -> builder.failureRateThreshold(0)).hasMessageContaining("failureRateThreshold");
         assertThatThrownBy(() -> builder.maxConcurrentCalls(0)).hasMessageContaining("maxConcurrentCalls");
         assertThatThrownBy(() -> builder.requestTimeout(Duration.ZERO)).hasMessageContaining("requestTimeout");
+        assertThatThrownBy(() -> builder.deliveryTimeout(Duration.ZERO)).hasMessageContaining("deliveryTimeout");
+        assertThatThrownBy(() -> builder.ioThreads(0)).hasMessageContaining("ioThreads");
+        java.util.concurrent.ScheduledExecutorService plain = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            assertThatThrownBy(() -> builder.eventLoops(plain)).hasMessageContaining("eventLoops").hasMessageContaining("Netty");
+        } finally {
+            plain.shutdownNow();
+        }
+        assertThatThrownBy(() -> PublisherConfig.builder(PROXY).waitInOpenState(Duration.ofSeconds(2))
+                .maxWaitInOpenState(Duration.ofSeconds(1)).build()).hasMessageContaining("maxWaitInOpenState");
         assertThatThrownBy(() -> PublisherConfig.builder(URI.create("/publish"))).hasMessageContaining("endpoint");
         assertThatThrownBy(() -> PublisherConfig.builder(PROXY).initialBackoff(Duration.ofSeconds(20)).build())
                 .hasMessageContaining("maxBackoff");

@@ -4,6 +4,7 @@ import static dev.marketingconnector.kyma.events.TestEvents.APP;
 import static dev.marketingconnector.kyma.events.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.marketingconnector.core.events.BusinessEvent;
 import dev.marketingconnector.core.events.CircuitState;
@@ -215,28 +216,22 @@ class PublisherResilienceTest {
     }
 
     @Test
-    void anOutageOpensTheBreakerAndDeliveryResumesAfterIt() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:00:00Z"));
-        PublisherConfig config = fast(kyma.publishUrl()).maxAttempts(2).slidingWindowSize(4).minimumNumberOfCalls(4)
-                .failureRateThreshold(50).waitInOpenState(Duration.ofSeconds(5)).permittedCallsInHalfOpenState(1).clock(clock).build();
+    void anOutageOpensTheBreakerWhichHoldsEventsBackUntilItEnds() throws Exception {
+        PublisherConfig config = fast(kyma.publishUrl()).slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
+                .waitInOpenState(Duration.ofMillis(50)).maxWaitInOpenState(Duration.ofMillis(200)).permittedCallsInHalfOpenState(1)
+                .build();
         try (CloudEventsPublisher publisher = new CloudEventsPublisher(config, APP)) {
             kyma.startOutage();
-            assertThat(failure(publisher, event(1)).isTransient()).isTrue();
-            assertThat(failure(publisher, event(2)).status()).isEqualTo(503);
-
-            assertThat(publisher.circuitState()).isEqualTo(CircuitState.OPEN);
-            int callsDuringOutage = kyma.requestCount(Route.PUBLISH);
-            assertThat(callsDuringOutage).isEqualTo(4);
-            PublishException fastFailure = failure(publisher, event(3));
-            assertThat(fastFailure.isTransient()).isTrue();
-            assertThat(fastFailure.getMessage()).contains("Circuit breaker");
-            assertThat(kyma.requestCount(Route.PUBLISH)).isEqualTo(callsDuringOutage);
+            List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+            for (int n = 1; n <= 3; n++) {
+                receipts.add(publisher.publish(event(n)).toCompletableFuture());
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> publisher.circuitState() != CircuitState.CLOSED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> publisher.circuitBreaker().getMetrics().getNumberOfNotPermittedCalls() > 0);
+            assertThat(receipts).noneMatch(CompletableFuture::isDone);
 
             kyma.endOutage();
-            clock.advance(Duration.ofSeconds(6));
-            for (int n = 1; n <= 3; n++) {
-                success(publisher, event(n));
-            }
+            CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 
             assertThat(publisher.circuitState()).isEqualTo(CircuitState.CLOSED);
             assertThat(kyma.eventsById()).containsOnlyKeys(event(1).id().toString(), event(2).id().toString(), event(3).id().toString());
@@ -244,17 +239,33 @@ class PublisherResilienceTest {
     }
 
     @Test
-    void theBulkheadBoundsCallsInFlight() throws Exception {
-        try (CloudEventsPublisher publisher = new CloudEventsPublisher(fast(kyma.publishUrl()).maxConcurrentCalls(1).maxAttempts(1).build(), APP)) {
+    void anEventTheOpenCircuitHoldsFailsTransientlyAtTheDeliveryTimeout() {
+        // The circuit would not probe for an hour: the delivery timeout ends the wait by itself.
+        PublisherConfig config = fast(kyma.publishUrl()).slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
+                .waitInOpenState(Duration.ofHours(1)).deliveryTimeout(Duration.ofMillis(500)).build();
+        try (CloudEventsPublisher publisher = new CloudEventsPublisher(config, APP)) {
+            kyma.startOutage();
+
+            PublishException failure = failure(publisher, event(1));
+
+            assertThat(failure.isTransient()).isTrue();
+            assertThat(failure.getMessage()).contains("delivery timeout").contains(event(1).id().toString());
+            assertThat(failure.status()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void theBulkheadBoundsCallsInFlightAndFurtherEventsWaitForASlot() throws Exception {
+        try (CloudEventsPublisher publisher = new CloudEventsPublisher(fast(kyma.publishUrl()).maxConcurrentCalls(1).build(), APP)) {
             assertThat(publisher.bulkhead().tryAcquirePermission()).isTrue();
 
-            PublishException rejected = failure(publisher, event(1));
-            assertThat(rejected.isTransient()).isTrue();
-            assertThat(rejected.getMessage()).contains("already in flight");
+            CompletableFuture<PublishReceipt> waiting = publisher.publish(event(1)).toCompletableFuture();
+            assertThat(waiting).isNotDone();
             assertThat(kyma.requests()).isEmpty();
 
             publisher.bulkhead().onComplete();
-            assertThat(success(publisher, event(1)).status()).isEqualTo(204);
+            assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(204);
+            assertThat(kyma.requests()).hasSize(1);
         }
     }
 
