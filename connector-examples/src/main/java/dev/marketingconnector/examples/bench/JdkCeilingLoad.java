@@ -10,12 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The ceiling: the same CloudEvent POSTed straight to the sink with {@code java.net.http}, a fixed
- * number of requests in flight (each answer starts the next request), no MQTT and no bridge.
+ * A second ceiling figure: the same CloudEvent POSTed straight to the sink with {@code java.net.http}
+ * (the client the bridge's publisher used), a fixed number of requests in flight (each answer starts
+ * the next request), no MQTT and no bridge. It is slower than {@link NettyCeilingLoad}, so it is
+ * reported next to it and never used alone for a ratio: a slow client makes a low ceiling.
  */
-final class CeilingLoad {
+final class JdkCeilingLoad {
 
-    static final int DEFAULT_CONCURRENCY = 128;
+    /** Its threads as the kernel names them. */
+    static final String THREAD_NAME = "HttpClient-";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI endpoint;
@@ -23,7 +26,7 @@ final class CeilingLoad {
     private final EventPayloads payloads;
     private final HttpClient http;
 
-    CeilingLoad(URI endpoint, int concurrency, EventPayloads payloads) {
+    JdkCeilingLoad(URI endpoint, int concurrency, EventPayloads payloads) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("ceiling concurrency must be >= 1, got " + concurrency);
         }
@@ -34,6 +37,10 @@ final class CeilingLoad {
         // thread instead of hopping to a pool for every response (see BENCHMARKS.md).
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(Runnable::run).build();
+    }
+
+    String describe() {
+        return "java.net.http, " + concurrency + " in flight";
     }
 
     LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
