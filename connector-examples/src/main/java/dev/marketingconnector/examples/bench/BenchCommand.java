@@ -199,12 +199,15 @@ public final class BenchCommand implements Callable<Integer> {
         Integer ceilingConcurrency;
 
         @Option(names = "--ceiling-connections", paramLabel = "<n>",
-                description = "Keep-alive connections of the Netty ceiling client (the requests in flight are pipelined over them). "
-                        + "Default: 16 (smoke: 2).")
+                description = "Keep-alive connections of the pipelining Netty ceiling client (the requests in flight are pipelined "
+                        + "over them). Default: 16 (smoke: 2).")
         Integer ceilingConnections;
 
-        @Option(names = "--no-jdk-ceiling", description = "Leave out the second ceiling figure (java.net.http).")
-        boolean noJdkCeiling;
+        @Option(names = "--ceilings", paramLabel = "<client>", split = ",",
+                description = "Ceiling clients, each measured every round; the fastest one's median is the ceiling: netty-pipelined "
+                        + "(--ceiling-concurrency requests pipelined over --ceiling-connections), netty-pool (one connection per "
+                        + "request in flight), jdk (java.net.http). Default: all three.")
+        List<String> ceilings;
 
         @Option(names = "--sink-delay", paramLabel = "<duration>", converter = DurationConverter.class,
                 description = "How long the sink waits before answering each event. Default: 0.")
@@ -271,13 +274,20 @@ public final class BenchCommand implements Callable<Integer> {
             settings();
         }
 
+        List<CeilingClient.Kind> ceilingKinds() {
+            if (ceilings == null || ceilings.isEmpty()) {
+                return List.of(CeilingClient.Kind.values());
+            }
+            return ceilings.stream().map(CeilingClient.Kind::parse).distinct().toList();
+        }
+
         IngestBenchmark.Settings settings() {
             int n = pick(events, IngestBenchmark.DEFAULT_EVENTS, 200);
             int warmup = warmupEvents != null ? warmupEvents : options.smoke ? n : Math.max(n, IngestBenchmark.MIN_WARMUP_EVENTS);
             return new IngestBenchmark.Settings(pick(clients, IngestBenchmark.DEFAULT_CLIENTS, 2), pick(inFlight, IngestBenchmark.DEFAULT_IN_FLIGHT, 4),
                     n, warmup, pick(rounds, IngestBenchmark.DEFAULT_ROUNDS, 1),
                     pick(ceilingConcurrency, NettyCeilingLoad.DEFAULT_CONCURRENCY, 8), pick(ceilingConnections, NettyCeilingLoad.DEFAULT_CONNECTIONS, 2),
-                    !noJdkCeiling, pick(sinkDelay, Duration.ZERO, Duration.ZERO), pick(timeout, Duration.ofMinutes(10), Duration.ofSeconds(60)),
+                    ceilingKinds(), pick(sinkDelay, Duration.ZERO, Duration.ZERO), pick(timeout, Duration.ofMinutes(10), Duration.ofSeconds(60)),
                     faultRatio == null ? 0 : faultRatio, faultSeed == null ? 42 : faultSeed, outage, EventSink.OutageMode.parse(outageMode),
                     pick(faultTimeLimit, Duration.ofSeconds(60), Duration.ofSeconds(5)), faultEvents != null ? faultEvents : options.smoke ? 20 : n,
                     Optional.ofNullable(seedDirectory));

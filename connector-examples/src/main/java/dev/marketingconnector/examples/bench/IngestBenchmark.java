@@ -42,8 +42,6 @@ final class IngestBenchmark {
     static final double TARGET_RESUME_MILLIS = 2_000;
     static final double TARGET_DISK_FACTOR = 0.7;
 
-    static final String CEILING_NETTY = "ceiling (Netty)";
-    static final String CEILING_JDK = "ceiling (java.net.http)";
     static final String BRIDGE = "bridge";
     static final String FAULTS = "bridge, faults";
     static final String OUTAGE = "bridge, outage";
@@ -54,7 +52,7 @@ final class IngestBenchmark {
     private static final Duration SPOOL_DELIVERY_WAIT = Duration.ofSeconds(120);
 
     record Settings(int clients, int inFlight, int events, int warmupEvents, int rounds, int ceilingConcurrency, int ceilingConnections,
-            boolean jdkCeiling, Duration sinkDelay, Duration timeout, double faultRatio, long faultSeed, Duration outage,
+            List<CeilingClient.Kind> ceilings, Duration sinkDelay, Duration timeout, double faultRatio, long faultSeed, Duration outage,
             EventSink.OutageMode outageMode, Duration faultSendFor, int faultEvents, Optional<Path> seedBridge) {
 
         Settings {
@@ -64,6 +62,10 @@ final class IngestBenchmark {
             positive("rounds", rounds);
             positive("ceiling-concurrency", ceilingConcurrency);
             positive("ceiling-connections", ceilingConnections);
+            ceilings = List.copyOf(ceilings);
+            if (ceilings.isEmpty()) {
+                throw new IllegalArgumentException("--ceilings needs at least one client");
+            }
             if (warmupEvents < 0) {
                 throw new IllegalArgumentException("warm-up events must be >= 0, got " + warmupEvents);
             }
@@ -115,8 +117,7 @@ final class IngestBenchmark {
     }
 
     record Result(Settings settings, List<String> subjects, Map<String, List<Measurement>> measurements, Map<String, Long> idleRssKib,
-            Map<String, Long> lifetimePeakKib, Optional<BenchOptions.PodLimit> pod, boolean warmupOk, String loadClient,
-            String ceilingClient) {
+            Map<String, Long> lifetimePeakKib, Optional<BenchOptions.PodLimit> pod, boolean warmupOk, String loadClient) {
 
         List<Measurement> of(String subject) {
             return measurements.getOrDefault(subject, List.of());
@@ -146,12 +147,15 @@ final class IngestBenchmark {
             return median(subject, Measurement::cpuMillisPerEvent);
         }
 
-        /** The faster of the two ceilings (the ceiling is the sink's, whichever client reaches it). */
+        /** The fastest of the ceiling clients by median (the ceiling is the sink's, whichever client reaches it). */
         String fastestCeiling() {
-            if (!has(CEILING_JDK)) {
-                return CEILING_NETTY;
+            String fastest = null;
+            for (CeilingClient.Kind kind : settings.ceilings()) {
+                if (has(kind.subject()) && (fastest == null || throughput(kind.subject()) > throughput(fastest))) {
+                    fastest = kind.subject();
+                }
             }
-            return throughput(CEILING_JDK) > throughput(CEILING_NETTY) ? CEILING_JDK : CEILING_NETTY;
+            return fastest == null ? settings.ceilings().get(0).subject() : fastest;
         }
 
         double ceiling() {
@@ -174,10 +178,10 @@ final class IngestBenchmark {
         List<SummaryTable.Row> rows(boolean smoke) {
             boolean seed = has(SEED);
             List<SummaryTable.Row> rows = new ArrayList<>();
-            String ceilings = String.format("ceiling %s %,.0f", "Netty", throughput(CEILING_NETTY))
-                    + (has(CEILING_JDK) ? String.format(", java.net.http %,.0f", throughput(CEILING_JDK)) : "");
+            String ceilings = String.join(", ", settings.ceilings().stream().filter(k -> has(k.subject()))
+                    .map(k -> String.format("%s %,.0f", k.option(), throughput(k.subject()))).toList());
             rows.add(new SummaryTable.Row("1 ingest throughput, bridge / ceiling", "≥ 0.60",
-                    String.format("%.2f (%,.0f / %,.0f ev/s; %s)", ratio(BRIDGE), throughput(BRIDGE), ceiling(), ceilings),
+                    String.format("%.2f (%,.0f / %,.0f ev/s; ceilings: %s)", ratio(BRIDGE), throughput(BRIDGE), ceiling(), ceilings),
                     seed ? String.format("%.2f (%,.0f ev/s)", ratio(SEED), throughput(SEED)) : "-",
                     SummaryTable.timing(ratio(BRIDGE) >= TARGET_RATIO, smoke)));
             if (seed) {
@@ -357,10 +361,12 @@ final class IngestBenchmark {
         EventPayloads payloads = new EventPayloads();
         List<Subject> subjects = new ArrayList<>();
         Map<String, Long> idleRss = new LinkedHashMap<>();
-        try (EventSink sink = EventSink.start(EventSink.DEFAULT_THREADS).delay(settings.sinkDelay());
-                NettyCeilingLoad netty = new NettyCeilingLoad(sink.publishUrl(), settings.ceilingConnections(), settings.ceilingConcurrency(),
-                        payloads)) {
-            JdkCeilingLoad jdk = settings.jdkCeiling() ? new JdkCeilingLoad(sink.publishUrl(), settings.ceilingConcurrency(), payloads) : null;
+        Map<String, CeilingClient> ceilings = new LinkedHashMap<>();
+        try (EventSink sink = EventSink.start(EventSink.DEFAULT_THREADS).delay(settings.sinkDelay())) {
+            for (CeilingClient.Kind kind : settings.ceilings()) {
+                ceilings.put(kind.subject(), kind.open(sink.publishUrl(), settings.ceilingConcurrency(), settings.ceilingConnections(), payloads));
+            }
+            ceilings.forEach((name, client) -> env.progress("%s: %s", name, client.describe()));
             try {
                 subjects.add(startJava(BRIDGE, "ingest", "none", sink, settings, env, idleRss));
                 for (String mode : spoolModes) {
@@ -379,10 +385,7 @@ final class IngestBenchmark {
                     subjects.add(new Subject(SEED, seed, connect(seed, "bench-seed", settings, env)));
                 }
                 Subject bridge = subjects.get(0);
-                List<String> order = new ArrayList<>(List.of(CEILING_NETTY));
-                if (jdk != null) {
-                    order.add(CEILING_JDK);
-                }
+                List<String> order = new ArrayList<>(ceilings.keySet());
                 order.add(BRIDGE);
                 if (settings.faultRatio() > 0) {
                     order.add(FAULTS);
@@ -392,12 +395,11 @@ final class IngestBenchmark {
                 }
                 subjects.stream().skip(1).forEach(s -> order.add(s.name));
 
-                Runner runner = new Runner(settings, env, sink, payloads, netty, jdk);
+                Runner runner = new Runner(settings, env, sink, payloads, ceilings);
                 boolean warmupOk = true;
                 if (settings.warmupEvents() > 0) {
-                    warmupOk &= runner.ceiling(CEILING_NETTY, settings.warmupEvents(), "warm-up").ok();
-                    if (jdk != null) {
-                        warmupOk &= runner.ceiling(CEILING_JDK, settings.warmupEvents(), "warm-up").ok();
+                    for (String ceiling : ceilings.keySet()) {
+                        warmupOk &= runner.ceiling(ceiling, settings.warmupEvents(), "warm-up").ok();
                     }
                     for (Subject subject : subjects) {
                         warmupOk &= runner.bridge(subject, subject.name, settings.warmupEvents(), "warm-up").ok();
@@ -412,7 +414,7 @@ final class IngestBenchmark {
                     String round = "round " + r;
                     for (String name : order) {
                         Measurement m;
-                        if (name.equals(CEILING_NETTY) || name.equals(CEILING_JDK)) {
+                        if (ceilings.containsKey(name)) {
                             m = runner.ceiling(name, settings.events(), round);
                         } else if (name.equals(FAULTS) || name.equals(OUTAGE)) {
                             m = runner.bridge(bridge, name, settings.faultEvents(), round);
@@ -425,7 +427,7 @@ final class IngestBenchmark {
                 }
                 Map<String, Long> peaks = new LinkedHashMap<>();
                 subjects.forEach(s -> peaks.put(s.name, s.lifetimePeak()));
-                Result result = new Result(settings, order, measured, idleRss, peaks, env.pod(), warmupOk, env.loadClient().label(), netty.describe());
+                Result result = new Result(settings, order, measured, idleRss, peaks, env.pod(), warmupOk, env.loadClient().label());
                 env.progress("ingest: ratio %.2f (bridge %,.0f ev/s / %s %,.0f ev/s), p50 %.1f ms, p99 %.1f ms, CPU %.3f ms/event, peak RSS %.0f MiB",
                         result.ratio(BRIDGE), result.throughput(BRIDGE), result.fastestCeiling(), result.ceiling(), result.p50(BRIDGE),
                         result.p99(BRIDGE), result.cpu(BRIDGE), Stats.mib(result.peakKib(BRIDGE)));
@@ -447,6 +449,7 @@ final class IngestBenchmark {
                 for (Subject subject : subjects) {
                     subject.close();
                 }
+                ceilings.values().forEach(CeilingClient::close);
                 subjects.stream().filter(s -> s.bridge instanceof BridgeProcess).forEach(s -> env.printProfile(profileName(s.name)));
             }
         }
@@ -478,14 +481,14 @@ final class IngestBenchmark {
     }
 
     /** Runs one subject for one round (or the warm-up) and reports it. */
-    private record Runner(Settings settings, BenchEnvironment env, EventSink sink, EventPayloads payloads, NettyCeilingLoad netty,
-            JdkCeilingLoad jdk) {
+    private record Runner(Settings settings, BenchEnvironment env, EventSink sink, EventPayloads payloads, Map<String, CeilingClient> ceilings) {
 
         Measurement ceiling(String name, int events, String round) throws InterruptedException {
             DeliveryLedger ledger = sink.expect(RANDOM.nextLong(), events);
             SelfCpu self = SelfCpu.start();
-            LoadRun run = name.equals(CEILING_NETTY) ? netty.run(ledger, settings.timeout()) : jdk.run(ledger, settings.timeout());
-            SelfCpu.Split split = self.stop(events, List.of(name.equals(CEILING_NETTY) ? NettyCeilingLoad.THREAD_NAME : JdkCeilingLoad.THREAD_NAME));
+            CeilingClient client = ceilings.get(name);
+            LoadRun run = client.run(ledger, settings.timeout());
+            SelfCpu.Split split = self.stop(events, client.threadGroups());
             ledger.awaitAll(DELIVERY_WAIT);
             Measurement m = new Measurement(name, run, -1, split, -1, Delivery.of(ledger, run.events()), OptionalDouble.empty(), -1, -1);
             env.progress("%s %s: %s", round, name, run.describe());

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the next request), no MQTT and no bridge. It is slower than {@link NettyCeilingLoad}, so it is
  * reported next to it and never used alone for a ratio: a slow client makes a low ceiling.
  */
-final class JdkCeilingLoad {
+final class JdkCeilingLoad implements CeilingClient {
 
     /** Its threads as the kernel names them. */
     static final String THREAD_NAME = "HttpClient-";
@@ -39,11 +40,13 @@ final class JdkCeilingLoad {
                 .executor(Runnable::run).build();
     }
 
-    String describe() {
+    @Override
+    public String describe() {
         return "java.net.http, " + concurrency + " in flight";
     }
 
-    LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
+    @Override
+    public LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
         int events = ledger.expected();
         long[] latencies = new long[events];
         CountDownLatch done = new CountDownLatch(events);
@@ -76,5 +79,15 @@ final class JdkCeilingLoad {
                     done.countDown();
                     sendNext(tag, events, next, latencies, failed, done);
                 });
+    }
+
+    @Override
+    public List<String> threadGroups() {
+        return List.of(THREAD_NAME);
+    }
+
+    /** The client's selector thread ends with the JVM; nothing to close before Java 21. */
+    @Override
+    public void close() {
     }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * responses come back in order). Each answer sends the next request on the same connection; the
  * requests answered in one read go out in one flush. No MQTT, no bridge.
  */
-final class NettyCeilingLoad implements AutoCloseable {
+final class NettyCeilingLoad implements CeilingClient {
 
     static final String THREAD_NAME = "bench-ceiling";
     static final int DEFAULT_CONCURRENCY = 128;
@@ -75,14 +75,15 @@ final class NettyCeilingLoad implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000);
     }
 
-    String describe() {
+    @Override
+    public String describe() {
         int depth = (concurrency + connections - 1) / connections;
         return String.format("Netty HTTP/1.1, %d in flight over %d keep-alive connections%s", concurrency, connections,
                 depth > 1 ? " (up to " + depth + " pipelined each)" : "");
     }
 
-    /** Sends every event of the ledger; returns once all were answered or the timeout passed. */
-    LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
+    @Override
+    public LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
         LoadTracker tracker = new LoadTracker(ledger);
         List<Connection> channels = connections();
         int perConnection = concurrency / channels.size();
@@ -111,6 +112,11 @@ final class NettyCeilingLoad implements AutoCloseable {
             }
             return List.copyOf(open);
         }
+    }
+
+    @Override
+    public List<String> threadGroups() {
+        return List.of(THREAD_NAME);
     }
 
     @Override
