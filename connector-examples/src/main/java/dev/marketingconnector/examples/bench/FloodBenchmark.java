@@ -161,7 +161,7 @@ final class FloodBenchmark {
                                     settings.events(), Stats.mib(sample.rssKib()));
                         }
                     }, 0, everyMillis, TimeUnit.MILLISECONDS);
-                    LoadRun result = run.await(settings.timeout());
+                    LoadRun result = run.await(settings.timeout(), bridge::isAlive);
                     sampler.shutdown();
                     sampler.awaitTermination(5, TimeUnit.SECONDS);
                     ledger.awaitAll(Duration.ofSeconds(5));

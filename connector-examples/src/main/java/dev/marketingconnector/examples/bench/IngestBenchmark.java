@@ -382,7 +382,12 @@ final class IngestBenchmark {
                     idleRss.put(SEED, seed.rssKib());
                     env.progress("%s pid %d at %s (errors to %s), RSS after start %.0f MiB", SEED, seed.pid(), seed.baseUri(), seed.log(),
                             Stats.mib(seed.rssKib()));
-                    subjects.add(new Subject(SEED, seed, connect(seed, "bench-seed", settings, env)));
+                    try {
+                        subjects.add(new Subject(SEED, seed, connect(seed, "bench-seed", settings, env)));
+                    } catch (RuntimeException | InterruptedException e) {
+                        seed.close();
+                        throw e;
+                    }
                 }
                 Subject bridge = subjects.get(0);
                 List<String> order = new ArrayList<>(ceilings.keySet());
@@ -517,7 +522,7 @@ final class IngestBenchmark {
             OutageTrigger trigger = outage ? OutageTrigger.start(sink, tracker, settings.outage(), settings.outageMode()) : null;
             LoadRun run;
             try {
-                run = tracker.await(settings.timeout().plus(outage ? settings.outage() : Duration.ZERO));
+                run = tracker.await(settings.timeout().plus(outage ? settings.outage() : Duration.ZERO), bridge::isAlive);
             } finally {
                 if (trigger != null) {
                     trigger.finish();

@@ -112,11 +112,16 @@ final class LoadTracker {
 
     /** Waits until the run is done or {@code timeout} passed, and returns what it did. */
     LoadRun await(Duration timeout) throws InterruptedException {
+        return await(timeout, () -> true);
+    }
+
+    /** As {@link #await(Duration)}, giving up early once {@code worthWaiting} says no (e.g. the bridge died). */
+    LoadRun await(Duration timeout, java.util.function.BooleanSupplier worthWaiting) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         waiter = Thread.currentThread();
         try {
             while (!isDone()) {
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() > deadline || !worthWaiting.getAsBoolean()) {
                     return result(false);
                 }
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
