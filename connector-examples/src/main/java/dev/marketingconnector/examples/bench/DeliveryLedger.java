@@ -193,7 +193,13 @@ final class DeliveryLedger {
 
     /** One line: delivered of expected, duplicates, refusals and whether the refused ones came again with their id. */
     String describe() {
-        StringBuilder text = new StringBuilder(String.format("%,d of %,d delivered", delivered(), expected));
+        return describe(expected);
+    }
+
+    /** As {@link #describe()} for a run that sent only the events below {@code sent}. */
+    String describe(int sent) {
+        int upTo = Math.min(sent, expected);
+        StringBuilder text = new StringBuilder(String.format("%,d of %,d delivered", deliveredBelow(upTo), upTo));
         if (duplicates() > 0) {
             text.append(String.format(", %,d duplicates", duplicates()));
         }
@@ -204,7 +210,7 @@ final class DeliveryLedger {
         if (foreign() > 0) {
             text.append(String.format(", %,d foreign ids", foreign()));
         }
-        if (missing() > 0) {
+        if (deliveredBelow(upTo) < upTo) {
             text.append(", missing e.g. ").append(missingSequences(5));
         }
         return text.toString();

@@ -556,7 +556,7 @@ final class IngestBenchmark {
                             Stats.duration(settings.faultSendFor()), sent, tracker.events()) : "", cpuPerEvent, cpu == null ? -1 : cpu.userMillis() / events, cpu == null ? -1 : cpu.systemMillis() / events,
                     (double) switches / events, Stats.mib(peak), perRound ? "" : " (since start)");
             if (faults || outage || !delivered || !m.ok()) {
-                env.progress("%s %s: delivery: %s%s%s", round, name, ledger.describe(),
+                env.progress("%s %s: delivery: %s%s%s", round, name, ledger.describe(sent),
                         retries.isPresent() ? String.format("; %s +%,.0f", BridgeMetrics.RETRIED_TOTAL, retries.getAsDouble()) : "",
                         trigger == null ? "" : trigger.endedAt() == 0 ? "; the outage never started"
                                 : String.format("; after the outage: first delivery %s, first PUBACK %s", resume < 0 ? "never" : String.format("%.2f s", resume / 1000),
