@@ -189,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
         Integer events;
 
         @Option(names = "--warmup-events", paramLabel = "<n>",
-                description = "Events of the warm-up, each subject. Default: as many as --events, at least 10000 (smoke: 200).")
+                description = "Events of the warm-up, each subject. Default: as many as --events, at least 10000 (smoke: 50).")
         Integer warmupEvents;
 
         @Option(names = "--rounds", paramLabel = "<n>", description = "Measured rounds, each running every subject once. Default: 3 (smoke: 1).")
@@ -283,7 +283,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         IngestBenchmark.Settings settings() {
             int n = pick(events, IngestBenchmark.DEFAULT_EVENTS, 200);
-            int warmup = warmupEvents != null ? warmupEvents : options.smoke ? n : Math.max(n, IngestBenchmark.MIN_WARMUP_EVENTS);
+            int warmup = warmupEvents != null ? warmupEvents : options.smoke ? Math.min(n, 50) : Math.max(n, IngestBenchmark.MIN_WARMUP_EVENTS);
             return new IngestBenchmark.Settings(pick(clients, IngestBenchmark.DEFAULT_CLIENTS, 2), pick(inFlight, IngestBenchmark.DEFAULT_IN_FLIGHT, 4),
                     n, warmup, pick(rounds, IngestBenchmark.DEFAULT_ROUNDS, 1),
                     pick(ceilingConcurrency, NettyCeilingLoad.DEFAULT_CONCURRENCY, 8), pick(ceilingConnections, NettyCeilingLoad.DEFAULT_CONNECTIONS, 2),
