@@ -26,7 +26,7 @@ final class BenchOptions {
     @Option(names = "--pod", paramLabel = "<memory limit>",
             description = "Run the bridge child as the image runs it under this pod memory limit (e.g. 512m, 512Mi, 1g): the JVM flags "
                     + "of the Dockerfile's ENTRYPOINT and its JAVA_TOOL_OPTIONS / JDK_JAVA_OPTIONS, plus -XX:MaxRAM=<limit>; "
-                    + "peak RSS is checked against 80 % of the limit.")
+                    + "peak RSS is checked against 80 %% of the limit.")
     String pod;
 
     @Option(names = "--dockerfile", paramLabel = "<path>",
