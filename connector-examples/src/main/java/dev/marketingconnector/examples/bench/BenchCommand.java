@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,19 +24,21 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code marketing-connector bench <ingest|idle|flood|register|parse|all>}: the performance targets
- * of the connector, each measured in one command on this machine, ending with one summary table
- * (target, bound, measured, the Node.js bridge's figure, PASS / MISS). Exit code 0 when every
- * correctness check held (all events delivered, no OutOfMemoryError, registrations complete),
- * 1 when one failed, 3 with {@code --fail-on-miss} when a timing target was missed.
+ * {@code marketing-connector bench <ingest|idle|flood|outage|register|parse|all>}: the performance
+ * targets of the connector, each measured in one command on this machine, ending with one summary
+ * table (target, bound, measured, the seed's Node.js bridge in the same run where measured, PASS /
+ * MISS). Exit code 0 when every correctness check held (all events delivered, no OutOfMemoryError,
+ * registrations complete), 1 when one failed, 2 for a bad option, 3 with {@code --fail-on-miss} when
+ * a timing target was missed.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the connector against its performance targets: ingest throughput, latency and CPU against a "
-                + "direct-POST ceiling (ingest), memory per idle connection (idle), memory under a flood with a slow sink (flood), "
-                + "parallel registration (register), metadata parsing and event mapping with JMH (parse), or everything (all). "
-                + "The bridge runs as a child process of this jar.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Idle.class, BenchCommand.Flood.class, BenchCommand.Register.class,
-                BenchCommand.Parse.class, BenchCommand.All.class})
+        description = "Measure the connector against its performance targets: ingest throughput, latency and CPU against the "
+                + "sink's ceiling, with faults, spool modes and the seed's Node.js bridge side by side (ingest), memory per idle "
+                + "connection (idle), memory under a flood with a slow sink (flood), Kyma down for minutes under a steady rate "
+                + "(outage), parallel registration (register), metadata parsing and event mapping with JMH (parse), or everything "
+                + "(all). The bridge runs as a child process of this jar.",
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Idle.class, BenchCommand.Flood.class, BenchCommand.Outage.class,
+                BenchCommand.Register.class, BenchCommand.Parse.class, BenchCommand.All.class})
 public final class BenchCommand implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
@@ -46,14 +50,20 @@ public final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
+    private final Map<String, String> environment;
     private volatile SummaryTable lastTable;
 
     public BenchCommand() {
-        this(System.out);
+        this(System.out, System.getenv());
     }
 
     BenchCommand(PrintStream out) {
+        this(out, System.getenv());
+    }
+
+    BenchCommand(PrintStream out, Map<String, String> environment) {
         this.out = out;
+        this.environment = Map.copyOf(environment);
     }
 
     /** The table the last benchmark command printed (for tests). */
@@ -73,6 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
         @ParentCommand
         BenchCommand parent;
 
+        @Spec
+        CommandLine.Model.CommandSpec benchmarkSpec;
+
         @Mixin
         BenchOptions options;
 
@@ -85,20 +98,40 @@ public final class BenchCommand implements Callable<Integer> {
         /** Runs the benchmark(s), adding rows to the table. */
         abstract void run(BenchEnvironment env, SummaryTable table) throws Exception;
 
+        /** Checks this benchmark's own options before anything starts; throws IllegalArgumentException naming the option. */
+        void validate(Map<String, String> environment) {
+        }
+
         @Override
         public Integer call() throws IOException {
             quietLogging();
             PrintStream out = parent.out;
+            BenchEnvironment env;
+            Path dir;
+            try {
+                validate(parent.environment);
+                Optional<BenchOptions.PodLimit> pod = options.podLimit();
+                List<String> jvmOptions = options.jvmOptions(pod);
+                Map<String, String> childEnv = options.childEnvironment();
+                List<String> spoolModes = options.spoolModes();
+                if (!(this instanceof Ingest) && spoolModes.size() > 1) {
+                    throw new IllegalArgumentException("bench " + name() + " runs one bridge per benchmark: give one --spool mode, got "
+                            + spoolModes + " (bench ingest measures several side by side)");
+                }
+                MqttLoadClients.Kind loadClient = options.loadClientKind();
+                dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("marketing-connector-bench-");
+                env = new BenchEnvironment(out, options.smoke, jvmOptions, pod, childEnv, spoolModes, options.natsUrl, loadClient,
+                        options.bridgeLogLevel, options.profile, dir);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new CommandLine.ParameterException(benchmarkSpec.commandLine(), "bench " + name() + ": " + e.getMessage(), e);
+            }
             if (!asyncPoolUsable()) {
                 out.println("Warning: CompletableFuture's default pool starts a thread per task in this JVM (ForkJoinPool common "
-                        + "parallelism < 2), which slows java.net.http and so the ceiling; start the benchmark with "
+                        + "parallelism < 2), which slows java.net.http and so its ceiling figure; start the benchmark with "
                         + "-D" + COMMON_PARALLELISM + "=2.");
             }
-            Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("marketing-connector-bench-");
-            BenchEnvironment env = new BenchEnvironment(out, options.smoke, options.jvmOptions(), options.bridgeLogLevel, options.profile,
-                    dir);
-            out.printf("marketing-connector bench %s%s: %s; bridge JVM options %s; logs in %s%n", name(), options.smoke ? " (smoke)" : "",
-                    Machine.describe(), env.bridgeJvmOptions(), dir);
+            out.printf("marketing-connector bench %s%s: %s; bridge %s; logs in %s%n", name(), options.smoke ? " (smoke)" : "",
+                    Machine.describe(), env.describeBridge(), dir);
             SummaryTable table = new SummaryTable();
             try {
                 run(env, table);
@@ -132,12 +165,18 @@ public final class BenchCommand implements Callable<Integer> {
         Duration pick(Duration value, Duration normal, Duration smoke) {
             return value != null ? value : options.smoke ? smoke : normal;
         }
+
+        double pick(Double value, double normal, double smoke) {
+            return value != null ? value : options.smoke ? smoke : normal;
+        }
     }
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
-            description = "Targets 1-3: QoS 1 over MQTT/WebSocket through the bridge (a child process) to an HTTP events sink, against "
-                    + "direct POSTs of the same CloudEvent to the same sink (the ceiling), alternately after a warm-up; throughput ratio, "
-                    + "publish→PUBACK p50/p99, bridge CPU per event, peak RSS.")
+            description = "Targets 1-3 (issue 13), faults (issue 12 §5), spool modes (issue 14): QoS 1 over MQTT/WebSocket through the "
+                    + "bridge (a child process) to an HTTP events sink, against the sink's ceiling measured with the fastest client (Netty "
+                    + "HTTP/1.1; java.net.http as a second figure), in interleaved rounds after a warm-up; throughput ratio, publish→PUBACK "
+                    + "p50/p99, bridge CPU per event, peak RSS. Optionally with the sink failing a share of POSTs, an outage in the middle "
+                    + "of a round, spool modes next to none, and the seed's Node.js bridge side by side.")
     static final class Ingest extends Benchmark {
 
         @Option(names = "--clients", paramLabel = "<n>", description = "MQTT clients. Default: 8 (smoke: 2).")
@@ -146,37 +185,112 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--in-flight", paramLabel = "<n>", description = "QoS 1 messages in flight per client. Default: 16 (smoke: 4).")
         Integer inFlight;
 
-        @Option(names = "--events", paramLabel = "<n>", description = "Events per round, for the bridge and for the ceiling. Default: 20000 (smoke: 200).")
+        @Option(names = "--events", paramLabel = "<n>", description = "Events per round, for each subject. Default: 20000 (smoke: 200).")
         Integer events;
 
-        @Option(names = "--warmup-events", paramLabel = "<n>", description = "Events of the warm-up, each side. Default: as many as --events.")
+        @Option(names = "--warmup-events", paramLabel = "<n>",
+                description = "Events of the warm-up, each subject. Default: as many as --events, at least 10000 (smoke: 50).")
         Integer warmupEvents;
 
-        @Option(names = "--rounds", paramLabel = "<n>", description = "Measured rounds, each ceiling then bridge. Default: 3.")
+        @Option(names = "--rounds", paramLabel = "<n>", description = "Measured rounds, each running every subject once. Default: 3 (smoke: 1).")
         Integer rounds;
 
         @Option(names = "--ceiling-concurrency", paramLabel = "<n>", description = "Direct POSTs in flight for the ceiling. Default: 128 (smoke: 8).")
         Integer ceilingConcurrency;
 
+        @Option(names = "--ceiling-connections", paramLabel = "<n>",
+                description = "Keep-alive connections of the pipelining Netty ceiling client (the requests in flight are pipelined "
+                        + "over them). Default: 16 (smoke: 2).")
+        Integer ceilingConnections;
+
+        @Option(names = "--ceilings", paramLabel = "<client>", split = ",",
+                description = "Ceiling clients, each measured every round; the fastest one's median is the ceiling: netty-pipelined "
+                        + "(--ceiling-concurrency requests pipelined over --ceiling-connections), netty-pool (one connection per "
+                        + "request in flight), jdk (java.net.http). Default: all three.")
+        List<String> ceilings;
+
         @Option(names = "--sink-delay", paramLabel = "<duration>", converter = DurationConverter.class,
                 description = "How long the sink waits before answering each event. Default: 0.")
         Duration sinkDelay;
 
+        @Option(names = "--fault-ratio", paramLabel = "<share>",
+                description = "Also measure the bridge while the sink answers this share of POSTs (0 to <1) with 503, at random "
+                        + "(seeded with --fault-seed). E.g. 0.3.")
+        Double faultRatio;
+
+        @Option(names = "--fault-seed", paramLabel = "<n>", description = "Seed of the fault sequence. Default: 42.")
+        Long faultSeed;
+
+        @Option(names = "--outage", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "Also measure the bridge while the sink is down for this long once half of a round's events are "
+                        + "answered; reports when delivery resumes. E.g. 5s.")
+        Duration outage;
+
+        @Option(names = "--outage-mode", paramLabel = "<503|refuse>", defaultValue = "503",
+                description = "How the sink is down: 503 (answers every POST 503) or refuse (port closed, connections closed). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        String outageMode = "503";
+
+        @Option(names = "--fault-events", paramLabel = "<n>",
+                description = "Events per round of the --fault-ratio and --outage runs. Default: as many as --events (smoke: 20).")
+        Integer faultEvents;
+
+        @Option(names = "--fault-time-limit", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "A --fault-ratio or --outage run sends no new event after this long and ends once those sent are "
+                        + "answered (a bridge that crawls under faults still ends). Default: 60s (smoke: 5s).")
+        Duration faultTimeLimit;
+
+        @Option(names = "--anchor", paramLabel = "<seed>",
+                description = "Run an anchor side by side in the same rounds: seed = the seed's Node.js bridge (needs --seed-bridge "
+                        + "or SEED_BRIDGE_DIR, node and npm).")
+        String anchor;
+
+        @Option(names = "--seed-bridge", paramLabel = "<dir>",
+                description = "The seed's Node.js bridge (a directory with package.json and src/app.js); implies --anchor seed. "
+                        + "Default: $SEED_BRIDGE_DIR.")
+        Path seedBridge;
+
         @Option(names = "--timeout", paramLabel = "<duration>", converter = DurationConverter.class,
                 description = "Longest a single run may take. Default: 10m (smoke: 60s).")
         Duration timeout;
+
+        private Path seedDirectory;
 
         @Override
         String name() {
             return "ingest";
         }
 
+        @Override
+        void validate(Map<String, String> environment) {
+            if (anchor != null && !anchor.strip().equalsIgnoreCase("seed")) {
+                throw new IllegalArgumentException("--anchor must be seed, got '" + anchor + "'");
+            }
+            if (anchor != null || seedBridge != null) {
+                seedDirectory = SeedBridgeProcess.locate(seedBridge, environment);
+                SeedBridgeProcess.node(environment);
+            }
+            EventSink.OutageMode.parse(outageMode);
+            settings();
+        }
+
+        List<CeilingClient.Kind> ceilingKinds() {
+            if (ceilings == null || ceilings.isEmpty()) {
+                return List.of(CeilingClient.Kind.values());
+            }
+            return ceilings.stream().map(CeilingClient.Kind::parse).distinct().toList();
+        }
+
         IngestBenchmark.Settings settings() {
             int n = pick(events, IngestBenchmark.DEFAULT_EVENTS, 200);
+            int warmup = warmupEvents != null ? warmupEvents : options.smoke ? Math.min(n, 50) : Math.max(n, IngestBenchmark.MIN_WARMUP_EVENTS);
             return new IngestBenchmark.Settings(pick(clients, IngestBenchmark.DEFAULT_CLIENTS, 2), pick(inFlight, IngestBenchmark.DEFAULT_IN_FLIGHT, 4),
-                    n, warmupEvents != null ? warmupEvents : n, pick(rounds, IngestBenchmark.DEFAULT_ROUNDS, 3),
-                    pick(ceilingConcurrency, CeilingLoad.DEFAULT_CONCURRENCY, 8), pick(sinkDelay, Duration.ZERO, Duration.ZERO),
-                    pick(timeout, Duration.ofMinutes(10), Duration.ofSeconds(60)));
+                    n, warmup, pick(rounds, IngestBenchmark.DEFAULT_ROUNDS, 1),
+                    pick(ceilingConcurrency, NettyCeilingLoad.DEFAULT_CONCURRENCY, 8), pick(ceilingConnections, NettyCeilingLoad.DEFAULT_CONNECTIONS, 2),
+                    ceilingKinds(), pick(sinkDelay, Duration.ZERO, Duration.ZERO), pick(timeout, Duration.ofMinutes(10), Duration.ofSeconds(60)),
+                    faultRatio == null ? 0 : faultRatio, faultSeed == null ? 42 : faultSeed, outage, EventSink.OutageMode.parse(outageMode),
+                    pick(faultTimeLimit, Duration.ofSeconds(60), Duration.ofSeconds(5)), faultEvents != null ? faultEvents : options.smoke ? 20 : n,
+                    Optional.ofNullable(seedDirectory));
         }
 
         @Override
@@ -217,7 +331,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "default) must not run out of memory, its RSS must stay flat after the warm-up, and every event must arrive.")
     static final class Flood extends Benchmark {
 
-        @Option(names = "--events", paramLabel = "<n>", description = "Events. Default: 200000 (smoke: 1000).")
+        @Option(names = "--events", paramLabel = "<n>", description = "Events. Default: 200000 (smoke: 500).")
         Integer events;
 
         @Option(names = "--clients", paramLabel = "<n>", description = "MQTT clients. Default: 8 (smoke: 2).")
@@ -245,7 +359,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         FloodBenchmark.Settings settings() {
-            return new FloodBenchmark.Settings(pick(events, FloodBenchmark.DEFAULT_EVENTS, 1000), pick(clients, FloodBenchmark.DEFAULT_CLIENTS, 2),
+            return new FloodBenchmark.Settings(pick(events, FloodBenchmark.DEFAULT_EVENTS, 500), pick(clients, FloodBenchmark.DEFAULT_CLIENTS, 2),
                     pick(inFlight, FloodBenchmark.DEFAULT_IN_FLIGHT, 128),
                     pick(sinkDelay, FloodBenchmark.DEFAULT_SINK_DELAY, FloodBenchmark.DEFAULT_SINK_DELAY),
                     pick(sampleEvery, Duration.ofSeconds(1), Duration.ofMillis(200)), pick(timeout, Duration.ofMinutes(30), Duration.ofSeconds(60)));
@@ -254,6 +368,75 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         void run(BenchEnvironment env, SummaryTable table) throws Exception {
             table.addAll(FloodBenchmark.run(settings(), env).rows(env.smoke()));
+        }
+    }
+
+    @Command(name = "outage", mixinStandardHelpOptions = true,
+            description = "Issue 14: Kyma (the sink) down for minutes under a steady, open-loop rate of QoS 1 events: the SAP side's "
+                    + "PUBACK latency per window (p50/p99, acknowledgements/s, measured from when each event was due), whether the bridge "
+                    + "kept acknowledging, and after Kyma returns how fast the backlog drains. With SPOOL=none PUBACKs stall (expected); "
+                    + "--spool disk|jetstream runs the bridge with a spool.")
+    static final class Outage extends Benchmark {
+
+        @Option(names = "--rate", paramLabel = "<events/s>", description = "Offered load, open loop. Default: 500 (smoke: 100).")
+        Double rate;
+
+        @Option(names = "--duration", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "How long Kyma is down. Default: 10m (smoke: 300ms).")
+        Duration duration;
+
+        @Option(names = "--before", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "Steady load before the outage (after a warm-up). Default: 30s (smoke: 500ms).")
+        Duration before;
+
+        @Option(names = "--after", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "Longest the load goes on after Kyma returns, waiting for the backlog to drain. Default: 30m (smoke: 30s).")
+        Duration after;
+
+        @Option(names = "--tail", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "Steady load kept after the backlog drained. Default: 30s (smoke: 500ms).")
+        Duration tail;
+
+        @Option(names = "--window", paramLabel = "<duration>", converter = DurationConverter.class,
+                description = "Reporting window. Default: 10s (smoke: 500ms).")
+        Duration window;
+
+        @Option(names = "--clients", paramLabel = "<n>", description = "MQTT clients. Default: 8 (smoke: 1).")
+        Integer clients;
+
+        @Option(names = "--in-flight", paramLabel = "<n>",
+                description = "Most unacknowledged QoS 1 messages per client; events due beyond it wait at the source. Default: 16 (smoke: 4).")
+        Integer inFlight;
+
+        @Option(names = "--warmup-events", paramLabel = "<n>", description = "Closed-loop warm-up before the steady load. Default: 10000 (smoke: 200).")
+        Integer warmupEvents;
+
+        @Option(names = "--outage-mode", paramLabel = "<503|refuse>", defaultValue = "503",
+                description = "How Kyma is down: 503 (every POST answered 503) or refuse (port closed). Default: ${DEFAULT-VALUE}.")
+        String outageMode = "503";
+
+        @Override
+        String name() {
+            return "outage";
+        }
+
+        @Override
+        void validate(Map<String, String> environment) {
+            EventSink.OutageMode.parse(outageMode);
+            settings();
+        }
+
+        OutageBenchmark.Settings settings() {
+            return new OutageBenchmark.Settings(pick(rate, OutageBenchmark.DEFAULT_RATE, 100), pick(clients, IngestBenchmark.DEFAULT_CLIENTS, 1),
+                    pick(inFlight, IngestBenchmark.DEFAULT_IN_FLIGHT, 4), pick(warmupEvents, IngestBenchmark.MIN_WARMUP_EVENTS, 100),
+                    pick(before, Duration.ofSeconds(30), Duration.ofMillis(500)), pick(duration, OutageBenchmark.DEFAULT_OUTAGE, Duration.ofMillis(300)),
+                    pick(after, Duration.ofMinutes(30), Duration.ofSeconds(30)), pick(tail, Duration.ofSeconds(30), Duration.ofMillis(500)),
+                    pick(window, Duration.ofSeconds(10), Duration.ofMillis(500)), EventSink.OutageMode.parse(outageMode));
+        }
+
+        @Override
+        void run(BenchEnvironment env, SummaryTable table) throws Exception {
+            table.addAll(OutageBenchmark.run(settings(), env).rows(env.smoke()));
         }
     }
 
@@ -331,7 +514,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "all", mixinStandardHelpOptions = true,
-            description = "Every benchmark with its defaults (ingest, idle, flood, register, parse), one summary table.")
+            description = "Every benchmark, one summary table: ingest with --fault-ratio 0.3 and --outage 5s (smoke: 0.1 and 200ms), "
+                    + "idle, flood, outage with --duration 1m (not with --smoke, to keep CI short: run outage --smoke on its own), "
+                    + "register, parse; the common options (--pod, --spool, --child-env, …) apply to each.")
     static final class All extends Benchmark {
 
         @Override
@@ -341,12 +526,24 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         void run(BenchEnvironment env, SummaryTable table) {
-            List<Benchmark> all = List.of(new Ingest(), new Idle(), new Flood(), new Register(), new Parse());
+            Ingest ingest = new Ingest();
+            ingest.faultRatio = options.smoke ? 0.1 : 0.3;
+            ingest.outage = options.smoke ? Duration.ofMillis(200) : Duration.ofSeconds(5);
+            List<Benchmark> all = new java.util.ArrayList<>(List.of(ingest, new Idle(), new Flood()));
+            if (!options.smoke) {
+                Outage outage = new Outage();
+                outage.duration = Duration.ofMinutes(1);
+                all.add(outage);
+            }
+            all.add(new Register());
+            all.add(new Parse());
             for (Benchmark benchmark : all) {
                 benchmark.parent = parent;
                 benchmark.options = options;
+                long started = System.nanoTime();
                 try {
                     benchmark.run(env, table);
+                    env.progress("(bench %s took %.1f s)", benchmark.name(), (System.nanoTime() - started) / 1e9);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     table.add(failure(benchmark.name(), e));

@@ -18,14 +18,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bridge under test as a child process: the same jar (or classpath) running the {@code bridge}
- * command, so its CPU time and memory are its own. It listens on loopback on a port chosen here and
- * forwards CloudEvents to the given sink; its output goes to a log file.
+ * The connector's bridge under test as a child process: the same jar (or classpath) running the
+ * {@code bridge} command with its documented environment, so its CPU time and memory are its own. It
+ * listens on loopback on a port chosen here and forwards CloudEvents to the given sink; its output
+ * goes to a log file. Extra environment (JAVA_TOOL_OPTIONS of the image, SPOOL settings,
+ * {@code --child-env}) is passed through as given.
  */
-final class BridgeProcess implements AutoCloseable {
+final class BridgeProcess implements BridgeUnderTest {
 
     static final String MAIN_CLASS = "dev.marketingconnector.examples.cli.MarketingConnectorCli";
     static final String CLIENT_ID = "bench-client";
@@ -34,25 +37,35 @@ final class BridgeProcess implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Settings of the runnable that must not leak in from the benchmark's own environment. */
     private static final List<String> INHERITED_SETTINGS = List.of("REGISTRY_URL", "MQTT_TCP_PORT", "ASYNCAPI_URL", "STATUS_PORT",
-            "LOG_FORMAT", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+            "LOG_FORMAT", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "SPOOL", "SPOOL_DIR", "SPOOL_MAX_BYTES", "NATS_URL",
+            "NATS_STREAM", "KYMA_KEY_STORE", "KYMA_TRUST_STORE", "KUBECONFIG");
 
+    private final String label;
     private final Process process;
     private final URI baseUri;
     private final Secret clientSecret;
     private final Path log;
+    private volatile Secret token;
 
-    private BridgeProcess(Process process, URI baseUri, Secret clientSecret, Path log) {
+    private BridgeProcess(String label, Process process, URI baseUri, Secret clientSecret, Path log) {
+        this.label = label;
         this.process = process;
         this.baseUri = baseUri;
         this.clientSecret = clientSecret;
         this.log = log;
     }
 
-    /** How the child JVM runs. */
-    record Options(List<String> jvmOptions, String logLevel, Path workDir) {
+    /**
+     * How the child runs.
+     *
+     * @param jvmOptions  options on the java command line
+     * @param environment set on top of the documented settings (wins over them)
+     */
+    record Options(List<String> jvmOptions, Map<String, String> environment, String logLevel, Path workDir) {
 
         Options {
             jvmOptions = List.copyOf(jvmOptions);
+            environment = Map.copyOf(environment);
         }
     }
 
@@ -62,6 +75,10 @@ final class BridgeProcess implements AutoCloseable {
      * @throws IllegalStateException with the tail of its log when it exits or does not come up in time
      */
     static BridgeProcess start(URI eventsUrl, Options options, String name) throws InterruptedException {
+        return start(eventsUrl, options, name, "bridge");
+    }
+
+    static BridgeProcess start(URI eventsUrl, Options options, String name, String label) throws InterruptedException {
         int port = freePort();
         Secret secret = Secret.of(randomText(24));
         Path log = options.workDir().resolve(name + "-bridge.log");
@@ -89,13 +106,14 @@ final class BridgeProcess implements AutoCloseable {
         env.put("HTTP_PORT", Integer.toString(port));
         env.put("TOKEN_SIGNING_KEY", randomText(48));
         env.put("LOG_LEVEL", options.logLevel());
+        env.putAll(options.environment());
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the bridge: " + String.join(" ", command), e);
         }
-        BridgeProcess bridge = new BridgeProcess(process, URI.create("http://127.0.0.1:" + port), secret, log);
+        BridgeProcess bridge = new BridgeProcess(label, process, URI.create("http://127.0.0.1:" + port), secret, log);
         try {
             bridge.awaitHealthy();
         } catch (RuntimeException | InterruptedException e) {
@@ -125,49 +143,74 @@ final class BridgeProcess implements AutoCloseable {
         throw new IllegalStateException("the bridge did not answer /healthz within " + START_TIMEOUT.toSeconds() + " s:\n" + logTail(30));
     }
 
-    long pid() {
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public long pid() {
         return process.pid();
     }
 
-    URI baseUri() {
+    @Override
+    public URI baseUri() {
         return baseUri;
     }
 
-    Path log() {
+    @Override
+    public Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    @Override
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** A bearer token from the bridge's own {@code /oauth/token}. */
-    Secret fetchToken() {
-        return MarketingEventSimulator.builder(baseUri).credentials(CLIENT_ID, clientSecret).build().fetchToken();
+    /** A bearer token from the bridge's own {@code /oauth/token} (fetched once). */
+    @Override
+    public Secret token() {
+        Secret current = token;
+        if (current == null) {
+            current = MarketingEventSimulator.builder(baseUri).credentials(CLIENT_ID, clientSecret).build().fetchToken();
+            token = current;
+        }
+        return current;
     }
 
-    double cpuMillis() {
-        return ProcStats.cpuMillis(pid());
+    /** Settings the benchmark passes through, as the child really got them ({@code /proc/<pid>/environ}). */
+    static final List<String> SHOWN_SETTINGS = List.of("SPOOL", "SPOOL_DIR", "NATS_STREAM", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+
+    /**
+     * What the child's environment holds of the pass-through settings: the values of {@link #SHOWN_SETTINGS},
+     * only whether {@code NATS_URL} and the {@code --child-env} names are set (they may carry credentials).
+     */
+    String describeEnvironment(java.util.Collection<String> childEnvNames) {
+        Map<String, String> seen = ProcStats.environment(pid());
+        if (seen.isEmpty()) {
+            return "child environment unreadable";
+        }
+        List<String> parts = new ArrayList<>();
+        for (String name : SHOWN_SETTINGS) {
+            if (seen.containsKey(name)) {
+                parts.add(name + "=" + seen.get(name));
+            }
+        }
+        java.util.Set<String> hidden = new java.util.TreeSet<>(childEnvNames);
+        hidden.add("NATS_URL");
+        SHOWN_SETTINGS.forEach(hidden::remove);
+        for (String name : hidden) {
+            if (seen.containsKey(name)) {
+                parts.add(name + " set");
+            }
+        }
+        return parts.isEmpty() ? "child environment: no pass-through settings" : "child environment: " + String.join(", ", parts);
     }
 
-    ProcStats.Cpu cpu() {
-        return ProcStats.cpu(pid());
-    }
-
-    long contextSwitches() {
-        return ProcStats.contextSwitches(pid());
-    }
-
-    long rssKib() {
-        return ProcStats.rssKib(pid());
-    }
-
-    long peakRssKib() {
-        return ProcStats.peakRssKib(pid());
-    }
-
-    boolean resetPeak() {
-        return ProcStats.resetPeak(pid());
+    @Override
+    public OptionalDouble counter(String name) {
+        return BridgeMetrics.counter(baseUri, name);
     }
 
     /**
@@ -196,7 +239,8 @@ final class BridgeProcess implements AutoCloseable {
         }
     }
 
-    String logTail(int lines) {
+    @Override
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -206,7 +250,8 @@ final class BridgeProcess implements AutoCloseable {
     }
 
     /** Stops the bridge gracefully (SIGTERM), forcibly when it does not exit in time. Returns its exit code. */
-    int stop() throws InterruptedException {
+    @Override
+    public int stop() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {

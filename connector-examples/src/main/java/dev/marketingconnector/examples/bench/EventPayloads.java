@@ -16,8 +16,10 @@ import java.util.UUID;
 /**
  * The one event every benchmark sends: an SAP Marketing {@code BO.MarketingPermission.Changed} in the
  * legacy SAP shape on MQTT, and the same event as the binary-mode CloudEvent the bridge's publisher
- * posts, for the direct-POST ceiling. Payloads are stamped from a template (only the id differs), so
- * the load generator spends next to nothing producing them.
+ * posts, for the direct-POST ceiling. The event id is also the contact id in {@code data.KEY[0]},
+ * so that a bridge that drops the SAP event id (the seed's Node bridge sends no {@code event-id})
+ * still delivers something the sink can attribute to exactly one event. Payloads are stamped from a
+ * template (only the id differs), so the load generator spends next to nothing producing them.
  */
 final class EventPayloads {
 
@@ -30,19 +32,18 @@ final class EventPayloads {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final UUID PLACEHOLDER = new UUID(0x0123456789abcdefL, 0x7edcba9876543210L);
+    private static final byte[] PLACEHOLDER_TEXT = PLACEHOLDER.toString().getBytes(StandardCharsets.US_ASCII);
 
     private final Instant time = Instant.parse("2026-01-15T10:30:00Z");
-    private final JsonNode data = MarketingEventSimulator.marketingPermissionData("4711");
-    private final byte[] template;
-    private final int idOffset;
-    private final byte[] cloudEventData;
+    private final Template legacy;
+    private final Template cloudEventData;
     private final String source = CloudEventsPublisher.eventingSource(APPLICATION_NAME);
 
     EventPayloads() {
-        this.template = MarketingEventSimulator.legacyPayload(SAP_EVENT_TYPE, PLACEHOLDER, time, data);
-        this.idOffset = indexOf(template, PLACEHOLDER.toString().getBytes(StandardCharsets.US_ASCII));
+        JsonNode data = MarketingEventSimulator.marketingPermissionData(PLACEHOLDER.toString());
+        this.legacy = new Template(MarketingEventSimulator.legacyPayload(SAP_EVENT_TYPE, PLACEHOLDER, time, data));
         try {
-            this.cloudEventData = JSON.writeValueAsBytes(data);
+            this.cloudEventData = new Template(JSON.writeValueAsBytes(data));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,14 +51,24 @@ final class EventPayloads {
 
     /** The SAP MQTT payload of the event with this id. */
     byte[] legacy(UUID id) {
-        byte[] payload = template.clone();
-        byte[] text = id.toString().getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(text, 0, payload, idOffset, text.length);
-        return payload;
+        return legacy.stamp(id);
     }
 
     int legacySize() {
-        return template.length;
+        return legacy.bytes.length;
+    }
+
+    /** The {@code data} of the event with this id, as the CloudEvents publisher sends it (the body in binary mode). */
+    byte[] cloudEventData(UUID id) {
+        return cloudEventData.stamp(id);
+    }
+
+    String source() {
+        return source;
+    }
+
+    Instant time() {
+        return time;
     }
 
     /** The request the bridge's CloudEvents publisher (binary mode) would send for the event with this id. */
@@ -70,20 +81,45 @@ final class EventPayloads {
                 .header("ce-type", CLOUD_EVENT_TYPE)
                 .header("ce-time", time.toString())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(cloudEventData))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(cloudEventData(id)))
                 .build();
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
+    /** A payload with the placeholder id at one or more places. */
+    private static final class Template {
+
+        private final byte[] bytes;
+        private final int[] offsets;
+
+        Template(byte[] bytes) {
+            this.bytes = bytes;
+            this.offsets = indexesOf(bytes, PLACEHOLDER_TEXT);
+            if (offsets.length == 0) {
+                throw new IllegalStateException("the payload template holds no event id");
             }
-            return i;
         }
-        throw new IllegalStateException("the payload template holds no event id");
+
+        byte[] stamp(UUID id) {
+            byte[] payload = bytes.clone();
+            byte[] text = id.toString().getBytes(StandardCharsets.US_ASCII);
+            for (int offset : offsets) {
+                System.arraycopy(text, 0, payload, offset, text.length);
+            }
+            return payload;
+        }
+
+        private static int[] indexesOf(byte[] haystack, byte[] needle) {
+            java.util.List<Integer> found = new java.util.ArrayList<>();
+            outer:
+            for (int i = 0; i <= haystack.length - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (haystack[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                found.add(i);
+            }
+            return found.stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 }

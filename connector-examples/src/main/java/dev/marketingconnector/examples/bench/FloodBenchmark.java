@@ -50,7 +50,8 @@ final class FloodBenchmark {
     record Sample(double seconds, long rssKib, long answered) {
     }
 
-    record Result(Settings settings, LoadRun run, List<Sample> samples, int delivered, long duplicates, boolean alive, boolean outOfMemory) {
+    record Result(Settings settings, LoadRun run, List<Sample> samples, int delivered, long duplicates, boolean alive, boolean outOfMemory,
+            long peakHwmKib, java.util.Optional<BenchOptions.PodLimit> pod) {
 
         List<Sample> afterWarmup() {
             return samples.stream().filter(s -> s.answered() >= WARMUP_SHARE * settings.events() && s.answered() < settings.events()).toList();
@@ -91,7 +92,7 @@ final class FloodBenchmark {
         }
 
         List<SummaryTable.Row> rows(boolean smoke) {
-            return List.of(
+            List<SummaryTable.Row> rows = new ArrayList<>(List.of(
                     new SummaryTable.Row("5 flood: no OutOfMemoryError", "none", alive && !outOfMemory ? "none, bridge alive"
                             : outOfMemory ? "OutOfMemoryError" : "bridge died", "-", SummaryTable.check(alive && !outOfMemory)),
                     new SummaryTable.Row("5 flood: RSS flat after warm-up", "growth ≤ max(8 MiB, 5 %)",
@@ -100,15 +101,26 @@ final class FloodBenchmark {
                                     afterWarmup().size()), "-", SummaryTable.timing(flat(), smoke)),
                     new SummaryTable.Row("5 flood: every event delivered", "all",
                             String.format("%,d of %,d (%,.0f ev/s%s)", delivered, settings.events(), run.perSecond(),
-                                    duplicates > 0 ? ", +" + duplicates + " duplicates" : ""), "-", SummaryTable.check(allDelivered())));
+                                    duplicates > 0 ? ", +" + duplicates + " duplicates" : ""), "-", SummaryTable.check(allDelivered()))));
+            pod.ifPresent(limit -> rows.add(new SummaryTable.Row("13 flood: peak RSS in the pod",
+                    String.format("≤ %.0f MiB (80 %% of %s)", limit.boundKib() / 1024.0, limit.text()),
+                    String.format("%.0f MiB (VmHWM)", Stats.mib(peakHwmKib)), "-",
+                    SummaryTable.timing(peakHwmKib > 0 && peakHwmKib <= limit.boundKib(), smoke))));
+            return rows;
         }
     }
 
     private FloodBenchmark() {
     }
 
-    /** {@link #FLOOD_JVM_OPTIONS} plus {@code -Xms} equal to the {@code -Xmx} given, so that the whole heap is pre-touched. */
+    /**
+     * {@link #FLOOD_JVM_OPTIONS} plus {@code -Xms} equal to the {@code -Xmx} given, so that the whole heap is
+     * pre-touched; nothing with {@code --pod}, which runs the bridge exactly as the image does.
+     */
     static List<String> floodOptions(BenchEnvironment env) {
+        if (env.pod().isPresent()) {
+            return List.of();
+        }
         List<String> options = new ArrayList<>(FLOOD_JVM_OPTIONS);
         env.bridgeJvmOptions().stream().filter(o -> o.startsWith("-Xmx")).reduce((first, last) -> last)
                 .ifPresent(xmx -> options.add("-Xms" + xmx.substring("-Xmx".length())));
@@ -116,8 +128,9 @@ final class FloodBenchmark {
     }
 
     static Result run(Settings settings, BenchEnvironment env) throws InterruptedException {
-        env.progress("== flood: %,d events, %d clients × %d in flight, sink answers after %d ms, bridge options %s and %s", settings.events(),
-                settings.clients(), settings.inFlight(), settings.sinkDelay().toMillis(), env.bridgeJvmOptions(), floodOptions(env));
+        env.progress("== flood: %,d events, %d clients × %d in flight (%s client), sink answers after %d ms, bridge %s%s", settings.events(),
+                settings.clients(), settings.inFlight(), env.loadClient().label(), settings.sinkDelay().toMillis(), env.describeBridge(),
+                floodOptions(env).isEmpty() ? "" : " and " + floodOptions(env));
         EventPayloads payloads = new EventPayloads();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "bench-rss-sampler");
@@ -125,15 +138,16 @@ final class FloodBenchmark {
             return thread;
         });
         try (EventSink sink = EventSink.start(EventSink.DEFAULT_THREADS).delay(settings.sinkDelay());
-                BridgeProcess bridge = BridgeProcess.start(sink.publishUrl(), env.bridgeOptions("flood", floodOptions(env)), "flood")) {
+                BridgeProcess bridge = BridgeProcess.start(sink.publishUrl(), env.bridgeOptions("flood", floodOptions(env),
+                        env.singleSpoolMode("flood")), "flood")) {
             try {
-                Secret token = bridge.fetchToken();
-                try (MqttLoad load = MqttLoad.connect(new MqttLoad.Connection(bridge.baseUri(), token, "bench-flood", 60, true, 64,
-                        Duration.ofSeconds(30)), settings.clients())) {
+                Secret token = bridge.token();
+                try (MqttLoadClients load = MqttLoadClients.connect(env.loadClient(), new MqttLoadClients.Connection(bridge.baseUri(), token,
+                        "bench-flood", 60, true, 64, Duration.ofSeconds(30)), settings.clients())) {
                     DeliveryLedger ledger = sink.expect(RANDOM.nextLong(), settings.events());
                     List<Sample> samples = new ArrayList<>();
                     long start = System.nanoTime();
-                    MqttLoad.Run run = load.start(payloads, ledger, settings.inFlight());
+                    LoadTracker run = load.start(payloads, ledger, settings.inFlight());
                     long everyMillis = settings.sampleEvery().toMillis();
                     sampler.scheduleAtFixedRate(() -> {
                         Sample sample = new Sample((System.nanoTime() - start) / 1e9, bridge.rssKib(), run.answered());
@@ -147,7 +161,7 @@ final class FloodBenchmark {
                                     settings.events(), Stats.mib(sample.rssKib()));
                         }
                     }, 0, everyMillis, TimeUnit.MILLISECONDS);
-                    LoadRun result = run.await(settings.timeout());
+                    LoadRun result = run.await(settings.timeout(), bridge::isAlive);
                     sampler.shutdown();
                     sampler.awaitTermination(5, TimeUnit.SECONDS);
                     ledger.awaitAll(Duration.ofSeconds(5));
@@ -156,7 +170,7 @@ final class FloodBenchmark {
                         taken = List.copyOf(samples);
                     }
                     Result flood = new Result(settings, result, taken, ledger.delivered(), ledger.duplicates(), bridge.isAlive(),
-                            bridge.ranOutOfMemory());
+                            bridge.ranOutOfMemory(), bridge.peakRssKib(), env.pod());
                     env.progress("flood: %s", result.describe());
                     env.progress("RSS samples (MiB, every %d ms): %s", everyMillis,
                             taken.stream().map(s -> String.format("%.0f", Stats.mib(s.rssKib()))).toList());

@@ -14,6 +14,7 @@ final class IdleBenchmark {
     static final int TARGET_BYTES_PER_CONNECTION = 25_000;
     private static final int CONNECT_CONCURRENCY = 64;
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Duration SMOKE_SETTLE = Duration.ofMillis(200);
 
     record Settings(int connections, Duration timeout) {
 
@@ -33,7 +34,7 @@ final class IdleBenchmark {
                     new SummaryTable.Row("4 idle connections: RSS added each", "≤ 25 KB",
                             String.format("%.1f KB (%,d connections: %.0f → %.0f MiB%s)", bytesPerConnection() / 1000, connections,
                                     Stats.mib(rssBeforeKib), Stats.mib(rssAfterKib), gcTriggered ? ", after GC" : ", no GC possible"),
-                            "55 MiB idle (per connection not given)",
+                            "-",
                             SummaryTable.timing(bytesPerConnection() <= TARGET_BYTES_PER_CONNECTION, smoke)),
                     new SummaryTable.Row("  idle: every connection established", "all",
                             String.format("%,d of %,d", connected, connections), "-", SummaryTable.check(connected == connections)));
@@ -46,21 +47,24 @@ final class IdleBenchmark {
     static Result run(Settings settings, BenchEnvironment env) throws InterruptedException {
         env.progress("== idle: %,d authenticated idle MQTT-over-WebSocket connections", settings.connections());
         try (EventSink sink = EventSink.start(1);
-                BridgeProcess bridge = BridgeProcess.start(sink.publishUrl(), env.bridgeOptions("idle", List.of()), "idle")) {
+                BridgeProcess bridge = BridgeProcess.start(sink.publishUrl(), env.bridgeOptions("idle", List.of(), env.singleSpoolMode("idle")),
+                        "idle")) {
             try {
-                Secret token = bridge.fetchToken();
+                Secret token = bridge.token();
+                Duration settle = env.smoke() ? SMOKE_SETTLE : SETTLE;
                 // Warm the connection path once, so that class loading and first allocations are not counted.
-                try (MqttLoad warm = MqttLoad.connect(connection(bridge, token, "bench-warm", settings.timeout()), 16)) {
-                    env.progress("warm-up: %d connections opened and closed", warm.size());
+                try (MqttLoadClients warm = MqttLoadClients.connect(env.loadClient(), connection(bridge, token, "bench-warm", settings.timeout()), 16)) {
+                    env.progress("warm-up: %d connections opened and closed (%s client)", warm.size(), env.loadClient().label());
                 }
                 boolean gc = bridge.gc();
-                Thread.sleep(SETTLE.toMillis());
+                Thread.sleep(settle.toMillis());
                 long before = bridge.rssKib();
                 env.progress("bridge pid %d: RSS %.1f MiB before%s", bridge.pid(), Stats.mib(before), gc ? " (after a full GC)" : " (jcmd GC.run failed)");
-                try (MqttLoad idle = MqttLoad.connect(connection(bridge, token, "bench-idle", settings.timeout()), settings.connections())) {
+                try (MqttLoadClients idle = MqttLoadClients.connect(env.loadClient(), connection(bridge, token, "bench-idle", settings.timeout()),
+                        settings.connections())) {
                     long connected = idle.connected();
                     gc = bridge.gc() && gc;
-                    Thread.sleep(SETTLE.toMillis());
+                    Thread.sleep(settle.toMillis());
                     long after = bridge.rssKib();
                     connected = Math.min(connected, idle.connected());
                     Result result = new Result(settings.connections(), connected, before, after, gc);
@@ -75,7 +79,7 @@ final class IdleBenchmark {
         }
     }
 
-    private static MqttLoad.Connection connection(BridgeProcess bridge, Secret token, String prefix, Duration timeout) {
-        return new MqttLoad.Connection(bridge.baseUri(), token, prefix, 60, false, CONNECT_CONCURRENCY, timeout);
+    private static MqttLoadClients.Connection connection(BridgeProcess bridge, Secret token, String prefix, Duration timeout) {
+        return new MqttLoadClients.Connection(bridge.baseUri(), token, prefix, 60, false, CONNECT_CONCURRENCY, timeout);
     }
 }

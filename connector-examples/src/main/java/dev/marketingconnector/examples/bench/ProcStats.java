@@ -137,6 +137,23 @@ final class ProcStats {
         }
     }
 
+    /** The environment a process was started with ({@code /proc/<pid>/environ}); empty when unreadable. */
+    static java.util.Map<String, String> environment(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+            java.util.Map<String, String> env = new java.util.TreeMap<>();
+            for (String entry : new String(raw, StandardCharsets.UTF_8).split("\u0000")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    env.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            return env;
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+    }
+
     /** Resident set size now, in KiB; -1 when unknown. */
     static long rssKib(long pid) {
         return statusField(pid, "VmRSS:");

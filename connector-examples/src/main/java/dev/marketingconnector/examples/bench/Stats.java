@@ -52,6 +52,18 @@ final class Stats {
         return nanos / 1_000_000.0;
     }
 
+    /** {@code 5s}, {@code 250ms}, {@code 10m}: the shortest exact form. */
+    static String duration(java.time.Duration d) {
+        long millis = d.toMillis();
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + " min";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + " s";
+        }
+        return millis + " ms";
+    }
+
     static double mib(long kib) {
         return kib / 1024.0;
     }

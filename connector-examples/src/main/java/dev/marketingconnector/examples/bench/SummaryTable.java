@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The one table every benchmark run ends with: each target with its bound, the measured figure, the
- * figure of the Node.js bridge this project replaces, and PASS / MISS (a timing target) or OK / FAIL
- * (a correctness check). In smoke mode timing targets say "n/a (smoke)": tiny runs prove nothing
- * about speed.
+ * same figure of the seed's Node.js bridge measured in the same run (where it was: {@code bench ingest
+ * --anchor seed}), and PASS / MISS (a timing target) or OK / FAIL (a correctness check). In smoke
+ * mode timing targets say "n/a (smoke)": tiny runs prove nothing about speed.
  */
 final class SummaryTable {
 
@@ -62,7 +62,7 @@ final class SummaryTable {
     }
 
     void print(PrintStream out) {
-        String[] header = {"TARGET", "BOUND", "MEASURED", "NODE.JS ANCHOR", "VERDICT"};
+        String[] header = {"TARGET", "BOUND", "MEASURED", "SEED BRIDGE, SAME RUN", "VERDICT"};
         int[] widths = new int[header.length];
         List<String[]> lines = new ArrayList<>();
         lines.add(header);

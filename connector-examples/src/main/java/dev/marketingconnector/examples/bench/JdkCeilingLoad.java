@@ -4,18 +4,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The ceiling: the same CloudEvent POSTed straight to the sink with {@code java.net.http}, a fixed
- * number of requests in flight (each answer starts the next request), no MQTT and no bridge.
+ * A second ceiling figure: the same CloudEvent POSTed straight to the sink with {@code java.net.http}
+ * (the client the bridge's publisher used), a fixed number of requests in flight (each answer starts
+ * the next request), no MQTT and no bridge. It is slower than {@link NettyCeilingLoad}, so it is
+ * reported next to it and never used alone for a ratio: a slow client makes a low ceiling.
  */
-final class CeilingLoad {
+final class JdkCeilingLoad implements CeilingClient {
 
-    static final int DEFAULT_CONCURRENCY = 128;
+    /** Its threads as the kernel names them. */
+    static final String THREAD_NAME = "HttpClient-";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI endpoint;
@@ -23,7 +27,7 @@ final class CeilingLoad {
     private final EventPayloads payloads;
     private final HttpClient http;
 
-    CeilingLoad(URI endpoint, int concurrency, EventPayloads payloads) {
+    JdkCeilingLoad(URI endpoint, int concurrency, EventPayloads payloads) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("ceiling concurrency must be >= 1, got " + concurrency);
         }
@@ -36,7 +40,13 @@ final class CeilingLoad {
                 .executor(Runnable::run).build();
     }
 
-    LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
+    @Override
+    public String describe() {
+        return "java.net.http, " + concurrency + " in flight";
+    }
+
+    @Override
+    public LoadRun run(DeliveryLedger ledger, Duration timeout) throws InterruptedException {
         int events = ledger.expected();
         long[] latencies = new long[events];
         CountDownLatch done = new CountDownLatch(events);
@@ -69,5 +79,15 @@ final class CeilingLoad {
                     done.countDown();
                     sendNext(tag, events, next, latencies, failed, done);
                 });
+    }
+
+    @Override
+    public List<String> threadGroups() {
+        return List.of(THREAD_NAME);
+    }
+
+    /** The client's selector thread ends with the JVM; nothing to close before Java 21. */
+    @Override
+    public void close() {
     }
 }
