@@ -93,6 +93,20 @@ public abstract class EventSpoolContract {
         return all;
     }
 
+    /** Everything the spool hands out until a poll comes back empty (having seen at least {@code atLeast}). */
+    private static List<SpooledEvent> drain(EventSpool spool, int atLeast) throws InterruptedException {
+        List<SpooledEvent> all = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            List<SpooledEvent> batch = spool.poll(100, Duration.ofMillis(500));
+            all.addAll(batch);
+            if (batch.isEmpty() && all.size() >= atLeast) {
+                break;
+            }
+        }
+        return all;
+    }
+
     private static Throwable failureOf(java.util.concurrent.CompletionStage<?> stage) {
         try {
             stage.toCompletableFuture().join();
@@ -192,13 +206,13 @@ public abstract class EventSpoolContract {
         List<SpooledEvent> polled = pollAll(spool, 6);
         spool.commit(polled.get(0));
         spool.commit(polled.get(1));
-        spool.commit(polled.get(3));
+        spool.commit(polled.get(3)); // ahead of event 2: may come again (at least once), need not
 
         EventSpool restarted = spool(ROOMY, ROOMY);
-        List<SpooledEvent> redelivered = pollAll(restarted, 3);
+        List<BusinessEvent> redelivered = drain(restarted, 3).stream().map(SpooledEvent::event).toList();
 
-        assertThat(redelivered).extracting(SpooledEvent::event).containsExactly(event(2), event(4), event(5));
-        assertThat(restarted.poll(10, Duration.ofMillis(300))).isEmpty();
+        assertThat(redelivered.stream().filter(e -> !e.equals(event(3)))).containsExactly(event(2), event(4), event(5));
+        assertThat(redelivered).doesNotContain(event(0), event(1));
     }
 
     @Test
