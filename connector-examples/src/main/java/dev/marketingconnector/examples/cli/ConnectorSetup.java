@@ -59,12 +59,14 @@ final class ConnectorSetup {
     final StatusEndpoint statusEndpoint;
     /** Trust store and client certificate for the Kyma registry and events (the 1.x gateway wants a client certificate). */
     final Optional<TlsConfig> kymaTls;
+    /** SPOOL and its settings: none, the disk spool or JetStream. */
+    final SpoolSettings spool;
     final ServiceCatalog catalog;
     private Operations operations;
 
     private ConnectorSetup(ConnectorConfiguration configuration, Optional<URI> registryUrl, EventsFormat eventsFormat, URI eventsUrl,
             int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl, StatusEndpoint statusEndpoint,
-            Optional<TlsConfig> kymaTls) {
+            Optional<TlsConfig> kymaTls, SpoolSettings spool) {
         this.configuration = configuration;
         this.registryUrl = registryUrl;
         this.eventsFormat = eventsFormat;
@@ -75,6 +77,7 @@ final class ConnectorSetup {
         this.asyncApiUrl = asyncApiUrl;
         this.statusEndpoint = statusEndpoint;
         this.kymaTls = kymaTls;
+        this.spool = spool;
         this.catalog = ServiceCatalog.marketing();
     }
 
@@ -146,12 +149,13 @@ final class ConnectorSetup {
         }
 
         Optional<TlsConfig> kymaTls = kymaTls(settings, problems);
+        SpoolSettings spool = SpoolSettings.from(settings, problems);
 
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
         return new ConnectorSetup(configuration, registryUrl, format, eventsUrl, httpPort, tcpPort, signingKey, asyncApiUrl,
-                statusEndpoint, kymaTls);
+                statusEndpoint, kymaTls, spool);
     }
 
     /** PKCS #12 stores for the connections to Kyma, checked by loading them; problems name the setting, never the password. */

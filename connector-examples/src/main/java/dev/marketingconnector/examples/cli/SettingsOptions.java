@@ -63,6 +63,22 @@ final class SettingsOptions {
             description = "URL of /asyncapi.json as Kyma reaches it, for current Kyma's Events entry (ASYNCAPI_URL).")
     String asyncApiUrl;
 
+    @Option(names = "--spool", paramLabel = "<none|disk|jetstream>",
+            description = "Acknowledge SAP once an event is stored, and forward it later (SPOOL, default none).")
+    String spool;
+
+    @Option(names = "--spool-dir", paramLabel = "<dir>", description = "Directory of the disk spool (SPOOL_DIR).")
+    String spoolDir;
+
+    @Option(names = "--spool-max-bytes", paramLabel = "<size>", description = "Bound on what the spool holds, e.g. 512m, 2g (SPOOL_MAX_BYTES, default 1g).")
+    String spoolMaxBytes;
+
+    @Option(names = "--nats-url", paramLabel = "<url>", description = "NATS server(s) of the JetStream spool, comma-separated (NATS_URL).")
+    String natsUrl;
+
+    @Option(names = "--nats-stream", paramLabel = "<name>", description = "JetStream stream of the spool (NATS_STREAM).")
+    String natsStream;
+
     Settings resolve(Map<String, String> environment) {
         Map<String, String> flags = new HashMap<>();
         flags.put(ConnectorConfiguration.SYSTEM_URL, systemUrl);
@@ -79,6 +95,11 @@ final class SettingsOptions {
         flags.put(Settings.MQTT_TCP_PORT, mqttTcpPort);
         flags.put(Settings.ASYNCAPI_URL, asyncApiUrl);
         flags.put(Settings.STATUS_PORT, statusPort);
+        flags.put(Settings.SPOOL, spool);
+        flags.put(Settings.SPOOL_DIR, spoolDir);
+        flags.put(Settings.SPOOL_MAX_BYTES, spoolMaxBytes);
+        flags.put(Settings.NATS_URL, natsUrl);
+        flags.put(Settings.NATS_STREAM, natsStream);
         return Settings.resolve(flags, environment, Optional.ofNullable(configFile));
     }
 }
