@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class SpoolForwarder implements AutoCloseable {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
-    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
-    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
     public static final Duration DEFAULT_POLL_WAIT = Duration.ofMillis(500);
     /** The reason code of dead letters the forwarder makes. */
     public static final String REASON_REJECTED = "rejected";
