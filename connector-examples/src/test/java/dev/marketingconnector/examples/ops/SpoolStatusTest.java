@@ -50,6 +50,7 @@ class SpoolStatusTest {
     void statusAndMetricsShowTheSpoolAndSayWhenKymaAcceptsNothingWhileItFills() throws Exception {
         operations.spool("disk", spooling, forwarder.start());
         operations.deadLetters(spool.deadLetters(), spool.describe());
+        clock.advance(Duration.between(clock.instant(), Instant.now())); // the fake spool stamps events with the system clock
         for (int i = 0; i < 3; i++) {
             spooling.publish(event(i)).toCompletableFuture().join();
         }
