@@ -167,8 +167,10 @@ public final class JetStreamEventSpool implements EventSpool {
             throw new SpoolException(name, true, "cannot connect: " + e.getMessage(), e);
         } catch (JetStreamApiException e) {
             closeQuietly(connection);
-            throw new SpoolException(name, false, "JetStream refused to set up the stream or consumer: " + e.getMessage()
-                    + " (is JetStream enabled on the server, and may this user manage streams?)", e);
+            String hint = e.getApiErrorCode() == 10065 ? " (another stream already takes subject '" + config.subject()
+                    + "': choose another NATS_SUBJECT or NATS_STREAM)"
+                    : " (is JetStream enabled on the server, and may this user manage streams?)";
+            throw new SpoolException(name, false, "JetStream refused to set up the stream or consumer: " + e.getMessage() + hint, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeQuietly(connection);

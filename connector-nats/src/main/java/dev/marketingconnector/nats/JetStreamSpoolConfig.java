@@ -63,7 +63,8 @@ public final class JetStreamSpoolConfig {
         token = Optional.ofNullable(b.token);
         sslContext = Optional.ofNullable(b.sslContext);
         stream = b.stream;
-        subject = b.subject;
+        subject = b.subject != null ? b.subject
+                : b.stream.equals(DEFAULT_STREAM) ? DEFAULT_SUBJECT : "marketing-connector." + b.stream.toLowerCase(java.util.Locale.ROOT);
         consumer = b.consumer;
         maxBytes = b.maxBytes;
         deadLetterMaxBytes = b.deadLetterMaxBytes;
@@ -180,7 +181,7 @@ public final class JetStreamSpoolConfig {
         private Secret token;
         private SSLContext sslContext;
         private String stream = DEFAULT_STREAM;
-        private String subject = DEFAULT_SUBJECT;
+        private String subject;
         private String consumer = DEFAULT_CONSUMER;
         private long maxBytes = DEFAULT_MAX_BYTES;
         private long deadLetterMaxBytes = DEFAULT_DEAD_LETTER_MAX_BYTES;
@@ -246,6 +247,7 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
+        /** Default {@value #DEFAULT_SUBJECT}; with another stream name, {@code marketing-connector.<stream in lower case>}. */
         public Builder subject(String subject) {
             this.subject = matching("subject", subject, SUBJECT);
             return this;

@@ -115,6 +115,19 @@ class JetStreamEventSpoolTest {
     }
 
     @Test
+    void anotherStreamNameGetsASubjectOfItsOwnSoTwoSpoolsCanShareAServer() {
+        assertThat(JetStreamSpoolConfig.builder(nats.url()).build().subject()).isEqualTo(JetStreamSpoolConfig.DEFAULT_SUBJECT);
+        assertThat(JetStreamSpoolConfig.builder(nats.url()).stream("Second_Spool").build().subject())
+                .isEqualTo("marketing-connector.second_spool");
+        spools.add(JetStreamEventSpool.connect(JetStreamSpoolConfig.builder(nats.url()).stream("FIRST_" + stream).build()));
+        spools.add(JetStreamEventSpool.connect(JetStreamSpoolConfig.builder(nats.url()).stream("SECOND_" + stream).build()));
+
+        assertThatThrownBy(() -> JetStreamEventSpool.connect(JetStreamSpoolConfig.builder(nats.url()).stream("THIRD_" + stream)
+                        .subject("marketing-connector.first_" + stream.toLowerCase()).build()))
+                .isInstanceOf(SpoolException.class).hasMessageContaining("choose another NATS_SUBJECT");
+    }
+
+    @Test
     void settingsRejectBadValuesNamingThem() {
         assertThatThrownBy(() -> JetStreamSpoolConfig.builder("http://x")).hasMessageContaining("not a NATS URL");
         assertThatThrownBy(() -> JetStreamSpoolConfig.builder(nats.url()).stream("a.b")).hasMessageContaining("stream 'a.b'");

@@ -216,8 +216,7 @@ class DiskSpoolProcessIT {
         assertThat(replay.out()).contains(refusedId + " ", "delivered as event " + refused, notJsonId + " ", "still not an event");
         assertThat(kyma.eventsById()).containsKey(refused.toString());
 
-        BridgeChild.Result after = BridgeChild.run(temp, env, "dead-letters", "list");
-        assertThat(after.out()).contains(notJsonId).doesNotContain(refusedId);
+        assertThat(bridge.json("/status/dead-letters").get("deadLetters")).extracting(l -> l.get("id").asText()).containsExactly(notJsonId);
         BridgeChild.Result delete = BridgeChild.run(temp, env, "dead-letters", "delete", notJsonId);
         assertThat(delete.exitCode()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status().at("/deadLetterArea/count").asLong() == 0);
