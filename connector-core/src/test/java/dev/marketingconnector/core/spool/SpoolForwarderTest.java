@@ -23,7 +23,7 @@ class SpoolForwarderTest {
     @AfterEach
     void close() {
         if (forwarder != null) {
-            forwarder.close();
+            forwarder.close(Duration.ofMillis(200));
         }
     }
 
@@ -138,9 +138,13 @@ class SpoolForwarderTest {
     @Test
     void eventsNotForwardedBeforeCloseAreDeliveredAgainAfterARestart() throws Exception {
         InMemoryEventSpool spool = spoolWith(5);
-        RecordingEventPublisher down = new RecordingEventPublisher().failNextTransiently(1_000_000);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        EventPublisher down = event -> {
+            attempts.incrementAndGet();
+            return CompletableFuture.failedFuture(dev.marketingconnector.core.events.PublishException.transientFailure("down", 503, "down"));
+        };
         start(spool, down);
-        await().atMost(Duration.ofSeconds(5)).until(() -> down.attempts() >= 10);
+        await().atMost(Duration.ofSeconds(5)).until(() -> attempts.get() >= 10);
         forwarder.close();
 
         InMemoryEventSpool restarted = spool.reopen();
