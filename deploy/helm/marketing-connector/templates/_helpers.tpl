@@ -121,3 +121,47 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
 {{- end }}
+
+{{/* The spool's settings, for the bridge's container only. */}}
+{{- define "mc.spoolEnv" -}}
+{{- $s := .Values.spool -}}
+{{- if not (has $s.mode (list "none" "disk" "jetstream")) }}
+{{- fail (printf "spool.mode must be none, disk or jetstream, not %q" $s.mode) }}
+{{- end -}}
+- name: SPOOL
+  value: {{ $s.mode | quote }}
+{{- if ne $s.mode "none" }}
+- name: SPOOL_MAX_BYTES
+  value: {{ $s.maxBytes | quote }}
+- name: SPOOL_DEAD_LETTER_MAX_BYTES
+  value: {{ $s.deadLetterMaxBytes | quote }}
+{{- end }}
+{{- if eq $s.mode "disk" }}
+- name: SPOOL_DIR
+  value: {{ printf "%s/spool" $s.disk.mountPath | quote }}
+{{- end }}
+{{- if eq $s.mode "jetstream" }}
+- name: NATS_URL
+  value: {{ required "spool.jetstream.url is required with spool.mode=jetstream" $s.jetstream.url | quote }}
+- name: NATS_STREAM
+  value: {{ $s.jetstream.stream | quote }}
+- name: NATS_REPLICAS
+  value: {{ $s.jetstream.replicas | quote }}
+- name: NATS_ACK_WAIT
+  value: {{ $s.jetstream.ackWait | quote }}
+{{- with $s.jetstream.credentialsSecret }}
+{{- range list "NATS_USER" "NATS_PASSWORD" "NATS_TOKEN" }}
+- name: {{ . }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $s.jetstream.credentialsSecret }}
+      key: {{ . }}
+      optional: true
+{{- end }}
+{{- if $s.jetstream.credentialsFileKey }}
+- name: NATS_CREDENTIALS
+  value: {{ printf "/etc/marketing-connector/nats/%s" $s.jetstream.credentialsFileKey | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -3,6 +3,8 @@ package dev.marketingconnector.mqtt;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -46,16 +48,22 @@ final class Listeners implements BridgeListener {
         }
     }
 
-    /** Records a dead letter in the sink, then tells the listeners. */
-    void deadLetter(DeadLetter deadLetter) {
+    /** Hands a dead letter to the sink and tells the listeners; the stage completes once the sink kept it. */
+    CompletionStage<Void> deadLetter(DeadLetter deadLetter) {
+        CompletionStage<Void> stored;
         try {
-            sink.accept(deadLetter);
+            stored = sink.store(deadLetter);
+            if (stored == null) {
+                stored = CompletableFuture.completedFuture(null);
+            }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             failed(sink, e);
+            stored = CompletableFuture.completedFuture(null);
         }
         eventDeadLettered(deadLetter);
+        return stored;
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class LoggingDeadLetterSink implements DeadLetterSink {
             if (recent.size() == capacity) {
                 recent.removeFirst();
             }
-            recent.addLast(deadLetter);
+            recent.addLast(deadLetter.withoutPayload());
         }
     }
 

@@ -44,6 +44,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -601,28 +602,29 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         if (size > bridge.maxPayloadBytes) {
             deadLetter(pending, DeadLetter.Reason.PAYLOAD_TOO_LARGE, "the payload has " + size + " bytes; at most "
                     + bridge.maxPayloadBytes + " are accepted" + (bridge.payloadLimitIsPublishers
-                    ? " (the most the event publisher can deliver)" : ""));
+                    ? " (the most the event publisher can deliver)" : ""), ByteBufUtil.getBytes(content));
             return;
         }
+        byte[] bytes;
+        int offset;
+        if (content.hasArray()) {
+            bytes = content.array();
+            offset = content.arrayOffset() + content.readerIndex();
+        } else {
+            bytes = scratch(size);
+            content.getBytes(content.readerIndex(), bytes, 0, size);
+            offset = 0;
+        }
         try {
-            byte[] bytes;
-            int offset;
-            if (content.hasArray()) {
-                bytes = content.array();
-                offset = content.arrayOffset() + content.readerIndex();
-            } else {
-                bytes = scratch(size);
-                content.getBytes(content.readerIndex(), bytes, 0, size);
-                offset = 0;
-            }
             pending.event = bridge.mapper.map(topic, bytes, offset, size, now);
         } catch (EventMappingException e) {
-            deadLetter(pending, e.reason(), e.getMessage());
+            deadLetter(pending, e.reason(), e.getMessage(), Arrays.copyOfRange(bytes, offset, offset + size));
             return;
         } catch (RuntimeException e) {
             // The dead letter below is the one WARN line for this message; the stack trace is for debugging.
             LOG.debug("Mapping a payload on topic '{}' failed unexpectedly: {}", LogSafe.of(topic), LogSafe.of(e));
-            deadLetter(pending, DeadLetter.Reason.INVALID_EVENT, "the payload could not be mapped (" + e.getClass().getName() + ")");
+            deadLetter(pending, DeadLetter.Reason.INVALID_EVENT, "the payload could not be mapped (" + e.getClass().getName() + ")",
+                    Arrays.copyOfRange(bytes, offset, offset + size));
             return;
         }
         waiting.addLast(pending);
@@ -736,7 +738,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         }
         Throwable cause = unwrap(failure);
         if (cause instanceof PublishException e && e.isPermanent()) {
-            deadLetter(pending, DeadLetter.Reason.REJECTED, describe(e));
+            deadLetter(pending, DeadLetter.Reason.REJECTED, describe(e), new byte[0]);
             releaseSlot(pending);
             return;
         }
@@ -797,11 +799,27 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         }
     }
 
-    private void deadLetter(Pending pending, DeadLetter.Reason reason, String detail) {
+    private void deadLetter(Pending pending, DeadLetter.Reason reason, String detail, byte[] payload) {
         failures++;
-        DeadLetter deadLetter = new DeadLetter(config.clock().instant(), reason, detail, pending.topic, clientId, pending.payloadBytes);
-        LogContext.with(clientId, pending.event == null ? null : pending.event.id(), () -> bridge.listeners.deadLetter(deadLetter));
-        markDone(pending);
+        DeadLetter deadLetter = new DeadLetter(config.clock().instant(), reason, detail, pending.topic, clientId, pending.payloadBytes,
+                payload, Optional.ofNullable(pending.event));
+        java.util.concurrent.atomic.AtomicReference<CompletionStage<Void>> stored = new java.util.concurrent.atomic.AtomicReference<>();
+        LogContext.with(clientId, pending.event == null ? null : pending.event.id(), () -> stored.set(bridge.listeners.deadLetter(deadLetter)));
+        CompletableFuture<Void> kept = stored.get().toCompletableFuture();
+        if (kept.isDone() && !kept.isCompletedExceptionally()) {
+            markDone(pending);
+            return;
+        }
+        // Acknowledged only once the dead letter is kept (e.g. in the spool's dead-letter area).
+        pending.event = null;
+        kept.whenComplete((ignored, failure) -> execute(() -> {
+            if (failure == null) {
+                markDone(pending);
+            } else if (phase != Phase.CLOSED) {
+                close(CloseReason.FORWARDING_FAILED, "a dead letter on topic '" + pending.topic + "' could not be kept ("
+                        + describe(unwrap(failure)) + "); closing without acknowledging so the client sends it again");
+            }
+        }));
     }
 
     /** Marks a message done and sends every acknowledgement that is now due, in arrival order. */

@@ -1,8 +1,13 @@
 package dev.marketingconnector.examples.cli;
 
 import dev.marketingconnector.core.events.EventPublisher;
+import dev.marketingconnector.core.spool.EventSpool;
+import dev.marketingconnector.core.spool.RecentDeadLetters;
+import dev.marketingconnector.core.spool.SpoolForwarder;
+import dev.marketingconnector.core.spool.SpoolingEventPublisher;
 import dev.marketingconnector.examples.ops.Operations;
 import dev.marketingconnector.examples.ops.StatusEndpoint;
+import dev.marketingconnector.mqtt.DeadLetterSink;
 import dev.marketingconnector.mqtt.MqttBridge;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -49,20 +54,37 @@ final class BridgeCommand implements Callable<Integer> {
         return MarketingConnectorCli.EXIT_OK;
     }
 
-    /** A started bridge with its publisher, metrics and status, stopped gracefully on SIGTERM / Ctrl-C. */
+    /**
+     * A started bridge with its publisher, metrics and status, stopped gracefully on SIGTERM / Ctrl-C.
+     * With a spool, the bridge's publisher stores events in it and a {@link SpoolForwarder} sends
+     * them to Kyma through the real publisher.
+     */
     static final class RunningBridge {
 
         final MqttBridge bridge;
         private final EventPublisher publisher;
         private final EventLoopGroup eventLoops;
         private final Operations operations;
+        private final Optional<SpoolParts> spool;
         private final CountDownLatch stopped = new CountDownLatch(1);
 
-        private RunningBridge(MqttBridge bridge, EventPublisher publisher, EventLoopGroup eventLoops, Operations operations) {
+        /** The spool, what the bridge publishes into, and what reads it back. */
+        private record SpoolParts(EventSpool spool, SpoolingEventPublisher spooling, SpoolForwarder forwarder) {
+
+            void close() {
+                forwarder.close(Duration.ofSeconds(5));
+                spooling.close();
+                spool.close();
+            }
+        }
+
+        private RunningBridge(MqttBridge bridge, EventPublisher publisher, EventLoopGroup eventLoops, Operations operations,
+                Optional<SpoolParts> spool) {
             this.bridge = bridge;
             this.publisher = publisher;
             this.eventLoops = eventLoops;
             this.operations = operations;
+            this.spool = spool;
         }
 
         /**
@@ -81,30 +103,55 @@ final class BridgeCommand implements Callable<Integer> {
             Operations operations = setup.operations();
             EventLoopGroup eventLoops = eventLoops();
             EventPublisher publisher;
-            MqttBridge bridge = null;
             try {
                 publisher = operations.track(setup.publisher(eventLoops));
             } catch (RuntimeException e) {
                 eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                operations.close();
                 throw e;
             }
+            Optional<SpoolParts> spool;
+            DeadLetterSink deadLetters;
             try {
-                bridge = new MqttBridge(operations.configure(setup.bridge(publisher, eventLoops)).build()).start();
-                operations.started(bridge);
-            } catch (RuntimeException e) {
-                if (bridge != null) {
-                    bridge.close();
+                Optional<EventSpool> opened = setup.spool.open();
+                spool = opened.map(s -> new SpoolParts(s, new SpoolingEventPublisher(s, publisher.maxEventBytes()),
+                        SpoolForwarder.builder(s, publisher).build().start()));
+                if (spool.isPresent()) {
+                    operations.spool(setup.spool.mode.value, spool.get().spooling(), spool.get().forwarder());
+                    deadLetters = operations.deadLetters(spool.get().spool().deadLetters(), spool.get().spool().describe());
+                } else {
+                    deadLetters = operations.deadLetters(new RecentDeadLetters(setup.spool.deadLettersKept, RecentDeadLetters.DEFAULT_MAX_BYTES),
+                            "memory (the last " + setup.spool.deadLettersKept + ", DEAD_LETTERS_KEPT)");
                 }
+            } catch (RuntimeException e) {
                 publisher.close();
                 eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 operations.close();
                 throw e;
             }
-            RunningBridge running = new RunningBridge(bridge, publisher, eventLoops, operations);
+            EventPublisher bridgePublisher = spool.<EventPublisher>map(SpoolParts::spooling).orElse(publisher);
+            MqttBridge bridge = null;
+            try {
+                bridge = new MqttBridge(operations.configure(setup.bridge(bridgePublisher, eventLoops)).deadLetterSink(deadLetters).build())
+                        .start();
+                operations.started(bridge);
+            } catch (RuntimeException e) {
+                if (bridge != null) {
+                    bridge.close();
+                }
+                spool.ifPresent(SpoolParts::close);
+                publisher.close();
+                eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                operations.close();
+                throw e;
+            }
+            RunningBridge running = new RunningBridge(bridge, publisher, eventLoops, operations, spool);
             Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "bridge-shutdown"));
             cli.out().printf("Event endpoint listening on port %d%s; forwarding %s events to %s%n", bridge.httpPort(),
                     bridge.tcpPort().isPresent() ? " (MQTT over TCP on " + bridge.tcpPort().getAsInt() + ")" : "",
                     setup.eventsFormat.value, setup.eventsUrl);
+            cli.out().printf("Spool: %s%n", spool.map(p -> setup.spool.mode.value + ", " + p.spool().describe()
+                    + " (SAP is acknowledged once an event is stored)").orElse("none (SAP is acknowledged once Kyma accepted an event)"));
             cli.out().printf("SAP side: host %s, port 443, token endpoint %s, client id %s%n",
                     setup.configuration.mqttHost(), setup.configuration.tokenEndpoint(), setup.configuration.oauthClientId());
             cli.out().printf("Metrics on port %d at /metrics; status %s%n", bridge.httpPort(),
@@ -125,10 +172,14 @@ final class BridgeCommand implements Callable<Integer> {
             try {
                 bridge.shutdown(SHUTDOWN_DEADLINE);
             } finally {
-                publisher.close();
-                eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-                operations.close();
-                stopped.countDown();
+                try {
+                    spool.ifPresent(SpoolParts::close);
+                } finally {
+                    publisher.close();
+                    eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+                    operations.close();
+                    stopped.countDown();
+                }
             }
         }
 

@@ -63,6 +63,8 @@ final class ConnectorSetup {
     final StatusEndpoint statusEndpoint;
     /** Trust store and client certificate for the Kyma registry and events (the 1.x gateway wants a client certificate). */
     final Optional<TlsConfig> kymaTls;
+    /** SPOOL and its settings: none, the disk spool or JetStream. */
+    final SpoolSettings spool;
     final ServiceCatalog catalog;
     /** The event endpoint's limits that were set (MAX_CONNECTIONS, …), each already checked. */
     final List<Consumer<BridgeConfig.Builder>> bridgeLimits;
@@ -71,7 +73,8 @@ final class ConnectorSetup {
 
     private ConnectorSetup(ConnectorConfiguration configuration, Optional<URI> registryUrl, EventsFormat eventsFormat, URI eventsUrl,
             int httpPort, Optional<Integer> mqttTcpPort, Optional<Secret> tokenSigningKey, URI asyncApiUrl, StatusEndpoint statusEndpoint,
-            Optional<TlsConfig> kymaTls, List<Consumer<BridgeConfig.Builder>> bridgeLimits, OptionalInt statusMaxClients) {
+            Optional<TlsConfig> kymaTls, List<Consumer<BridgeConfig.Builder>> bridgeLimits, OptionalInt statusMaxClients,
+            SpoolSettings spool) {
         this.configuration = configuration;
         this.registryUrl = registryUrl;
         this.eventsFormat = eventsFormat;
@@ -84,6 +87,7 @@ final class ConnectorSetup {
         this.kymaTls = kymaTls;
         this.bridgeLimits = List.copyOf(bridgeLimits);
         this.statusMaxClients = statusMaxClients;
+        this.spool = spool;
         this.catalog = ServiceCatalog.marketing();
     }
 
@@ -155,6 +159,7 @@ final class ConnectorSetup {
         }
 
         Optional<TlsConfig> kymaTls = kymaTls(settings, problems);
+        SpoolSettings spool = SpoolSettings.from(settings, problems);
 
         if (configuration != null) {
             BridgeConfig.clientSecretWeakness(configuration.oauthClientSecret()).ifPresent(weakness ->
@@ -175,7 +180,7 @@ final class ConnectorSetup {
             throw new ConfigurationException(problems);
         }
         return new ConnectorSetup(configuration, registryUrl, format, eventsUrl, httpPort, tcpPort, signingKey, asyncApiUrl,
-                statusEndpoint, kymaTls, limits, statusMaxClients);
+                statusEndpoint, kymaTls, limits, statusMaxClients, spool);
     }
 
     /** The endpoint's limits that are set, each checked by BridgeConfig's own setter; problems name the setting. */
@@ -315,7 +320,15 @@ final class ConnectorSetup {
      * forwarded from its MQTT connection's loop and its answer handled there, without a thread hop.
      */
     EventPublisher publisher(ScheduledExecutorService eventLoops) {
-        PublisherConfig.Builder builder = PublisherConfig.builder(eventsUrl).eventLoops(eventLoops);
+        return publisher(PublisherConfig.builder(eventsUrl).eventLoops(eventLoops));
+    }
+
+    /** The publisher to Kyma on an event loop of its own (commands without a bridge). */
+    EventPublisher publisher() {
+        return publisher(PublisherConfig.builder(eventsUrl));
+    }
+
+    private EventPublisher publisher(PublisherConfig.Builder builder) {
         kymaTls.ifPresent(builder::tls);
         PublisherConfig config = builder.build();
         return eventsFormat == EventsFormat.KYMA_V1

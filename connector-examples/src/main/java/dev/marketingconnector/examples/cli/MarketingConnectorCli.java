@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                 + "events (MQTT over WebSocket) to Kyma eventing.%n"
                 + "Settings come from flags, the environment (SYSTEM_URL, BASIC_USER, BASIC_PASSWORD, OAUTH_CLIENT_ID, "
                 + "OAUTH_CLIENT_SECRET, APPLICATION_NAME, CLUSTER_DOMAIN, …) or --config, in that order.",
-        subcommands = {DemoCommand.class, RegisterCommand.class, BridgeCommand.class, RunCommand.class, dev.marketingconnector.examples.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RegisterCommand.class, BridgeCommand.class, RunCommand.class, DeadLettersCommand.class, dev.marketingconnector.examples.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class MarketingConnectorCli implements Callable<Integer> {
 
     static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
@@ -89,6 +89,9 @@ public final class MarketingConnectorCli implements Callable<Integer> {
                 }
                 if (type == RunCommand.class) {
                     return type.cast(new RunCommand(cli));
+                }
+                if (type == DeadLettersCommand.class) {
+                    return type.cast(new DeadLettersCommand(cli));
                 }
                 return CommandLine.defaultFactory().create(type);
             }

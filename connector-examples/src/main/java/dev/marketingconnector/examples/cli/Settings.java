@@ -32,6 +32,25 @@ final class Settings {
     static final String KYMA_TRUST_STORE_PASSWORD = "KYMA_TRUST_STORE_PASSWORD";
     static final String KYMA_KEY_STORE = "KYMA_KEY_STORE";
     static final String KYMA_KEY_STORE_PASSWORD = "KYMA_KEY_STORE_PASSWORD";
+    static final String SPOOL = "SPOOL";
+    static final String SPOOL_DIR = "SPOOL_DIR";
+    static final String SPOOL_MAX_BYTES = "SPOOL_MAX_BYTES";
+    static final String SPOOL_DEAD_LETTER_MAX_BYTES = "SPOOL_DEAD_LETTER_MAX_BYTES";
+    static final String DEAD_LETTERS_KEPT = "DEAD_LETTERS_KEPT";
+    static final String NATS_URL = "NATS_URL";
+    static final String NATS_CREDENTIALS = "NATS_CREDENTIALS";
+    static final String NATS_USER = "NATS_USER";
+    static final String NATS_PASSWORD = "NATS_PASSWORD";
+    static final String NATS_TOKEN = "NATS_TOKEN";
+    static final String NATS_TRUST_STORE = "NATS_TRUST_STORE";
+    static final String NATS_TRUST_STORE_PASSWORD = "NATS_TRUST_STORE_PASSWORD";
+    static final String NATS_KEY_STORE = "NATS_KEY_STORE";
+    static final String NATS_KEY_STORE_PASSWORD = "NATS_KEY_STORE_PASSWORD";
+    static final String NATS_STREAM = "NATS_STREAM";
+    static final String NATS_SUBJECT = "NATS_SUBJECT";
+    static final String NATS_CONSUMER = "NATS_CONSUMER";
+    static final String NATS_REPLICAS = "NATS_REPLICAS";
+    static final String NATS_ACK_WAIT = "NATS_ACK_WAIT";
     static final String LOG_LEVEL = "LOG_LEVEL";
     static final String LOG_FORMAT = "LOG_FORMAT";
     // Limits of the event endpoint against hostile and careless clients (BridgeConfig's DEFAULT_* when unset).

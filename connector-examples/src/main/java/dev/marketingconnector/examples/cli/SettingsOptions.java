@@ -114,6 +114,21 @@ final class SettingsOptions {
     @Option(names = "--status-max-clients", paramLabel = "<n>",
             description = "MQTT clients listed on /status; the rest are counted (STATUS_MAX_CLIENTS, default 100).")
     String statusMaxClients;
+    @Option(names = "--spool", paramLabel = "<none|disk|jetstream>",
+            description = "Acknowledge SAP once an event is stored, and forward it later (SPOOL, default none).")
+    String spool;
+
+    @Option(names = "--spool-dir", paramLabel = "<dir>", description = "Directory of the disk spool (SPOOL_DIR).")
+    String spoolDir;
+
+    @Option(names = "--spool-max-bytes", paramLabel = "<size>", description = "Bound on what the spool holds, e.g. 512m, 2g (SPOOL_MAX_BYTES, default 1g).")
+    String spoolMaxBytes;
+
+    @Option(names = "--nats-url", paramLabel = "<url>", description = "NATS server(s) of the JetStream spool, comma-separated (NATS_URL).")
+    String natsUrl;
+
+    @Option(names = "--nats-stream", paramLabel = "<name>", description = "JetStream stream of the spool (NATS_STREAM).")
+    String natsStream;
 
     Settings resolve(Map<String, String> environment) {
         Map<String, String> flags = new HashMap<>();
@@ -144,6 +159,11 @@ final class SettingsOptions {
         flags.put(Settings.FAILURE_LOG_INTERVAL, failureLogInterval);
         flags.put(Settings.TRUSTED_PROXY_HOPS, trustedProxyHops);
         flags.put(Settings.STATUS_MAX_CLIENTS, statusMaxClients);
+        flags.put(Settings.SPOOL, spool);
+        flags.put(Settings.SPOOL_DIR, spoolDir);
+        flags.put(Settings.SPOOL_MAX_BYTES, spoolMaxBytes);
+        flags.put(Settings.NATS_URL, natsUrl);
+        flags.put(Settings.NATS_STREAM, natsStream);
         return Settings.resolve(flags, environment, Optional.ofNullable(configFile));
     }
 }

@@ -3,9 +3,13 @@ package dev.marketingconnector.examples.ops;
 import dev.marketingconnector.core.discovery.DiscoveryReport;
 import dev.marketingconnector.core.events.EventPublisher;
 import dev.marketingconnector.core.registry.ReconcileResult;
+import dev.marketingconnector.core.spool.DeadLetterStore;
+import dev.marketingconnector.core.spool.SpoolForwarder;
+import dev.marketingconnector.core.spool.SpoolingEventPublisher;
 import dev.marketingconnector.mqtt.BridgeConfig;
 import dev.marketingconnector.mqtt.ConnectedClient;
 import dev.marketingconnector.mqtt.DeadLetter;
+import dev.marketingconnector.mqtt.DeadLetterSink;
 import dev.marketingconnector.mqtt.MqttBridge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,6 +44,8 @@ public final class Operations implements AutoCloseable {
 
     /** How long the SAP system may be silent before the status page says so. */
     public static final Duration DEFAULT_SILENCE_THRESHOLD = Duration.ofHours(2);
+    /** How long Kyma may accept nothing while events wait in the spool before the status page says so. */
+    public static final Duration DEFAULT_SPOOL_STALL_THRESHOLD = Duration.ofMinutes(5);
     /** Dead letters shown on the status page. */
     public static final int DEFAULT_DEAD_LETTERS_SHOWN = 20;
     /** MQTT clients listed on the status page (the longest connected first); the rest are counted. */
@@ -65,6 +71,7 @@ public final class Operations implements AutoCloseable {
     private final AtomicReference<TrackedPublisher> publisher = new AtomicReference<>();
     private final AtomicReference<MqttBridge> bridge = new AtomicReference<>();
     private final AtomicReference<StatusReport.LastRegistration> lastRegistration = new AtomicReference<>();
+    private final SpoolMonitor spoolMonitor;
     private volatile boolean registrationRunsHere;
     private StatusServer statusServer;
 
@@ -83,6 +90,7 @@ public final class Operations implements AutoCloseable {
             metrics.bindJvm();
         }
         tracker = new StatusTracker(clock);
+        spoolMonitor = new SpoolMonitor(clock, b.spoolStallThreshold);
     }
 
     public static Builder builder() {
@@ -103,11 +111,30 @@ public final class Operations implements AutoCloseable {
         return tracked;
     }
 
+    /**
+     * Keeps the bridge's dead letters, with their payloads, in {@code store} (the spool's dead-letter
+     * area, or {@code RecentDeadLetters} without a spool): on the status page, at
+     * {@code /status/dead-letters}, in the metrics. Returns the sink to give the bridge. Call once.
+     *
+     * @param where where they are kept, in words (the spool's location, or "memory")
+     */
+    public DeadLetterSink deadLetters(DeadLetterStore store, String where) {
+        spoolMonitor.deadLetters(Objects.requireNonNull(store, "store"), Objects.requireNonNull(where, "where"), meterRegistry);
+        return new StoringDeadLetterSink(store);
+    }
+
+    /** The bridge stores events in a spool and {@code forwarder} sends them on: both go on the status page and into the metrics. */
+    public void spool(String mode, SpoolingEventPublisher spooling, SpoolForwarder forwarder) {
+        spoolMonitor.spool(Objects.requireNonNull(mode, "mode"), Objects.requireNonNull(spooling, "spooling"),
+                Objects.requireNonNull(forwarder, "forwarder"), meterRegistry);
+    }
+
     /** Adds the metrics and status listeners and the {@code /metrics} (and, on the HTTP port, {@code /status}) routes. */
     public BridgeConfig.Builder configure(BridgeConfig.Builder builder) {
         builder.listener(metrics).listener(tracker).route(MetricsRoute.PATH, new MetricsRoute(meterRegistry));
         if (statusEndpoint.mode() == StatusEndpoint.Mode.ON_HTTP_PORT) {
             builder.route(StatusRoute.PATH, new StatusRoute(this::status));
+            builder.route(DeadLetterRoute.PATH, new DeadLetterRoute(spoolMonitor::deadLetterStore));
         }
         return builder;
     }
@@ -119,7 +146,9 @@ public final class Operations implements AutoCloseable {
         }
         metrics.bindBridge(started);
         if (statusEndpoint.mode() == StatusEndpoint.Mode.SEPARATE_PORT) {
-            statusServer = StatusServer.start(started.config().host(), statusEndpoint.port(), new StatusRoute(this::status));
+            statusServer = StatusServer.start(started.config().host(), statusEndpoint.port(), java.util.Map.of(
+                    StatusRoute.PATH, new StatusRoute(this::status),
+                    DeadLetterRoute.PATH, new DeadLetterRoute(spoolMonitor::deadLetterStore)));
         }
     }
 
@@ -188,7 +217,7 @@ public final class Operations implements AutoCloseable {
         StatusReport.Registration registration = new StatusReport.Registration(here,
                 lastRun.isPresent() ? "" : here ? NOTE_NOT_YET : NOTE_ELSEWHERE, lastRun);
         return new StatusReport(version, now, tracker.startedAt(), running != null && running.isReady(), sap, clients, clientsNotShown,
-                tracker.events(running == null ? 0 : running.inFlight()), publisherStatus, deadLetters, registration);
+                tracker.events(running == null ? 0 : running.inFlight()), publisherStatus, deadLetters, registration, spoolMonitor.view());
     }
 
     /** The meters, for tests and for embedding elsewhere. */
@@ -219,6 +248,7 @@ public final class Operations implements AutoCloseable {
         private String mqttHost = DEFAULT_MQTT_HOST;
         private String tokenEndpoint = DEFAULT_TOKEN_ENDPOINT;
         private boolean jvmMetrics = true;
+        private Duration spoolStallThreshold = DEFAULT_SPOOL_STALL_THRESHOLD;
 
         private Builder() {
         }
@@ -279,6 +309,16 @@ public final class Operations implements AutoCloseable {
             Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
             this.mqttHost = mqttHost;
             this.tokenEndpoint = tokenEndpoint;
+            return this;
+        }
+
+        /** How long Kyma may accept nothing while events wait in the spool before the status page says so. */
+        public Builder spoolStallThreshold(Duration threshold) {
+            Objects.requireNonNull(threshold, "spoolStallThreshold");
+            if (threshold.isNegative() || threshold.isZero()) {
+                throw new IllegalArgumentException("spoolStallThreshold must be positive, got " + threshold);
+            }
+            this.spoolStallThreshold = threshold;
             return this;
         }
 

@@ -87,6 +87,8 @@ final class StatusHtml {
                 .append(", ").append(esc(failure.time().toString())).append("): ").append(esc(failure.message())).append("</p>"));
         p.hint().ifPresent(hint -> h.append("<p class=\"hint\">").append(esc(hint)).append("</p>"));
 
+        SpoolSection.html(h, r.spool(), r.now());
+
         h.append("<h2>Dead letters (newest first)</h2>");
         if (r.deadLetters().isEmpty()) {
             h.append("<p class=\"none\">none</p>");

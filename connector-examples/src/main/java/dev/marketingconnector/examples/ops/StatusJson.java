@@ -92,6 +92,8 @@ final class StatusJson {
         time(publisherNode, "lastSuccessAt", publisher.lastSuccessAt());
         text(publisherNode, "hint", publisher.hint());
 
+        SpoolSection.json(root, report.spool(), report.now());
+
         ArrayNode deadLetters = root.putArray("deadLetters");
         for (DeadLetter deadLetter : report.deadLetters()) {
             ObjectNode node = deadLetters.addObject();

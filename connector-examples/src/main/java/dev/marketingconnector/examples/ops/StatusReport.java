@@ -34,9 +34,10 @@ import java.util.Optional;
  * @param publisher    the Kyma event publisher's circuit and last error
  * @param deadLetters  the most recent dead letters, newest first
  * @param registration the last registration run in this process, or where registration runs instead
+ * @param spool        the event spool (mode {@code none} without one) and the dead-letter area
  */
 public record StatusReport(String version, Instant now, Instant startedAt, boolean ready, Sap sap, List<ConnectedClient> clients,
-        int clientsNotShown, Events events, Publisher publisher, List<DeadLetter> deadLetters, Registration registration) {
+        int clientsNotShown, Events events, Publisher publisher, List<DeadLetter> deadLetters, Registration registration, SpoolView spool) {
 
     public StatusReport {
         Objects.requireNonNull(version, "version");
@@ -51,6 +52,7 @@ public record StatusReport(String version, Instant now, Instant startedAt, boole
         Objects.requireNonNull(publisher, "publisher");
         deadLetters = List.copyOf(deadLetters);
         Objects.requireNonNull(registration, "registration");
+        Objects.requireNonNull(spool, "spool");
     }
 
     public Duration uptime() {

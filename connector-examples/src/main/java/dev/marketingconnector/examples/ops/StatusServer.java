@@ -30,7 +30,7 @@ final class StatusServer implements AutoCloseable {
     }
 
     /** @throws ConnectorException naming the address when the port cannot be bound */
-    static StatusServer start(String host, int port, HttpRoute route) {
+    static StatusServer start(String host, int port, Map<String, HttpRoute> routes) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -44,16 +44,17 @@ final class StatusServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, route));
+        server.createContext("/", exchange -> handle(exchange, routes));
         server.start();
         return new StatusServer(server, executor);
     }
 
-    private static void handle(HttpExchange exchange, HttpRoute route) throws IOException {
+    private static void handle(HttpExchange exchange, Map<String, HttpRoute> routes) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             HttpRoute.Response response;
-            if (!StatusRoute.PATH.equals(path)) {
+            HttpRoute route = routes.get(path);
+            if (route == null) {
                 response = HttpRoute.Response.json(404, "{\"error\":\"not_found\",\"error_description\":\"only /status is served here\"}");
             } else {
                 Map<String, String> headers = new HashMap<>();

@@ -258,6 +258,71 @@ class HelmChartTest {
     }
 
     @Test
+    void spoolIsOffByDefault() {
+        Map<String, JsonNode> env = env(container(defaults.single("Deployment")));
+
+        assertThat(env.get("SPOOL").path("value").asText()).isEqualTo("none");
+        assertThat(env).doesNotContainKeys("SPOOL_DIR", "NATS_URL");
+        assertThat(defaults.ofKind("StatefulSet")).isEmpty();
+        assertThat(env(container(defaults.single("CronJob")))).doesNotContainKey("SPOOL");
+    }
+
+    @Test
+    void diskSpoolRunsTheBridgeAsAStatefulSetWithAVolumePerReplica() {
+        Rendered rendered = render(values -> values.withObject("/spool").put("mode", "disk").put("maxBytes", "512m")
+                .withObject("/disk").put("size", "5Gi").put("storageClassName", "fast"));
+
+        assertThat(rendered.ofKind("Deployment")).isEmpty();
+        JsonNode statefulSet = rendered.single("StatefulSet");
+        JsonNode container = container(statefulSet);
+        Map<String, JsonNode> env = env(container);
+        assertThat(env.get("SPOOL").path("value").asText()).isEqualTo("disk");
+        assertThat(env.get("SPOOL_MAX_BYTES").path("value").asText()).isEqualTo("512m");
+        assertThat(env.get("SPOOL_DIR").path("value").asText()).isEqualTo("/var/lib/marketing-connector/spool");
+        assertThat(container.path("volumeMounts").findValuesAsText("mountPath")).contains("/var/lib/marketing-connector");
+        JsonNode claim = statefulSet.path("spec").path("volumeClaimTemplates").path(0);
+        assertThat(claim.path("metadata").path("name").asText()).isEqualTo("spool");
+        assertThat(texts(claim.path("spec").path("accessModes"))).containsExactly("ReadWriteOnce");
+        assertThat(claim.path("spec").path("resources").path("requests").path("storage").asText()).isEqualTo("5Gi");
+        assertThat(claim.path("spec").path("storageClassName").asText()).isEqualTo("fast");
+        assertThat(statefulSet.path("spec").path("serviceName").asText()).isEqualTo(FULLNAME);
+        assertThat(matches(statefulSet.path("spec").path("selector").path("matchLabels"),
+                rendered.single("Service").path("spec").path("selector"))).isTrue();
+        assertThat(statefulSet.path("spec").path("template").path("spec").path("securityContext").path("fsGroup").asInt()).isPositive();
+    }
+
+    @Test
+    void jetStreamSpoolTakesTheNatsUrlAndItsCredentialsFromASecret() {
+        Rendered rendered = render(values -> values.withObject("/spool").put("mode", "jetstream")
+                .withObject("/jetstream").put("url", "nats://nats.nats.svc:4222").put("credentialsSecret", "nats-creds")
+                .put("credentialsFileKey", "connector.creds"));
+
+        JsonNode deployment = rendered.single("Deployment");
+        Map<String, JsonNode> env = env(container(deployment));
+        assertThat(env.get("SPOOL").path("value").asText()).isEqualTo("jetstream");
+        assertThat(env.get("NATS_URL").path("value").asText()).isEqualTo("nats://nats.nats.svc:4222");
+        assertThat(env.get("NATS_STREAM").path("value").asText()).isEqualTo("MARKETING_CONNECTOR_EVENTS");
+        for (String name : List.of("NATS_USER", "NATS_PASSWORD", "NATS_TOKEN")) {
+            JsonNode ref = env.get(name).path("valueFrom").path("secretKeyRef");
+            assertThat(ref.path("name").asText()).as(name).isEqualTo("nats-creds");
+            assertThat(ref.path("optional").asBoolean()).as(name).isTrue();
+        }
+        assertThat(env.get("NATS_CREDENTIALS").path("value").asText()).isEqualTo("/etc/marketing-connector/nats/connector.creds");
+        JsonNode volume = StreamSupport.stream(deployment.path("spec").path("template").path("spec").path("volumes").spliterator(), false)
+                .filter(v -> v.path("name").asText().equals("nats-credentials")).findFirst().orElseThrow();
+        assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("nats-creds");
+        assertThat(rendered.ofKind("StatefulSet")).isEmpty();
+    }
+
+    @Test
+    void aSpoolModeWithoutWhatItNeedsIsRefusedByName() {
+        assertThatThrownBy(() -> render(values -> values.withObject("/spool").put("mode", "jetstream")))
+                .hasMessageContaining("spool.jetstream.url");
+        assertThatThrownBy(() -> render(values -> values.withObject("/spool").put("mode", "kafka")))
+                .hasMessageContaining("spool.mode");
+    }
+
+    @Test
     void missingSettingIsRefusedByName() {
         assertThatThrownBy(() -> render(values -> values.withObject("/connector").remove("systemUrl")))
                 .hasMessageContaining("connector.systemUrl");

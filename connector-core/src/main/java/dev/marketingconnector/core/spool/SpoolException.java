@@ -1,0 +1,36 @@
+package dev.marketingconnector.core.spool;
+
+import dev.marketingconnector.core.ConnectorException;
+
+/**
+ * A spool could not store or read. Transient failures (a full spool, an unreachable server) may
+ * succeed later; the message names the spool (its directory or stream), never a credential. The
+ * storage library's exception, if any, is the cause.
+ */
+public class SpoolException extends ConnectorException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String spool;
+    private final boolean transientFailure;
+
+    public SpoolException(String spool, boolean transientFailure, String message, Throwable cause) {
+        super(spool + ": " + message, cause);
+        this.spool = spool;
+        this.transientFailure = transientFailure;
+    }
+
+    public SpoolException(String spool, boolean transientFailure, String message) {
+        this(spool, transientFailure, message, null);
+    }
+
+    /** {@return the spool's description (a directory, a stream)} */
+    public String spool() {
+        return spool;
+    }
+
+    /** {@return whether trying again later may succeed} */
+    public boolean isTransient() {
+        return transientFailure;
+    }
+}

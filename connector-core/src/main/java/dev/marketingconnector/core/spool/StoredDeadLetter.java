@@ -1,0 +1,17 @@
+package dev.marketingconnector.core.spool;
+
+import java.util.Objects;
+
+/**
+ * A dead letter as a {@link DeadLetterStore} keeps it.
+ *
+ * @param id    the store's id for it (what {@link DeadLetterStore#get} and {@link DeadLetterStore#remove} take)
+ * @param entry what was stored
+ */
+public record StoredDeadLetter(String id, DeadLetterEntry entry) {
+
+    public StoredDeadLetter {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(entry, "entry");
+    }
+}
