@@ -1,5 +1,6 @@
 package dev.marketingconnector.mqtt;
 
+import dev.marketingconnector.core.internal.LogSafe;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;

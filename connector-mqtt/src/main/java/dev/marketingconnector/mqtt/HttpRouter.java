@@ -1,5 +1,6 @@
 package dev.marketingconnector.mqtt;
 
+import dev.marketingconnector.core.internal.LogSafe;
 import dev.marketingconnector.mqtt.BridgeListener.ConnectRefusal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

@@ -1,5 +1,6 @@
 package dev.marketingconnector.mqtt;
 
+import dev.marketingconnector.core.internal.LogSafe;
 import org.slf4j.MDC;
 
 /**

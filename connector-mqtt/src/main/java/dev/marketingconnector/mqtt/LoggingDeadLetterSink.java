@@ -1,5 +1,6 @@
 package dev.marketingconnector.mqtt;
 
+import dev.marketingconnector.core.internal.LogSafe;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

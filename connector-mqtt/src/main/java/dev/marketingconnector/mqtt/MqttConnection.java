@@ -1,5 +1,6 @@
 package dev.marketingconnector.mqtt;
 
+import dev.marketingconnector.core.internal.LogSafe;
 import dev.marketingconnector.core.events.BusinessEvent;
 import dev.marketingconnector.core.events.PublishException;
 import dev.marketingconnector.core.events.PublishReceipt;

@@ -1,5 +1,6 @@
 package dev.marketingconnector.examples.ops;
 
+import dev.marketingconnector.core.internal.LogSafe;
 import dev.marketingconnector.core.spool.DeadLetterEntry;
 import dev.marketingconnector.core.spool.DeadLetterStore;
 import dev.marketingconnector.core.spool.SpoolCodec;
@@ -48,11 +49,12 @@ public final class StoringDeadLetterSink implements DeadLetterSink {
         return store.add(entry).handle((id, failure) -> {
             if (failure != null) {
                 LOG.error("Could not keep a dead letter from client '{}' on topic '{}' ({}): {}; the message is not acknowledged",
-                        deadLetter.clientId(), deadLetter.topic(), Names.deadLetter(deadLetter.reason()), failure.getMessage());
+                        LogSafe.of(deadLetter.clientId()), LogSafe.of(deadLetter.topic()), Names.deadLetter(deadLetter.reason()),
+                        LogSafe.of(failure.getMessage()));
                 throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
             }
-            LOG.warn("Dead-lettered a message from client '{}' on topic '{}' ({} bytes) as {}: {} - {}", deadLetter.clientId(),
-                    deadLetter.topic(), deadLetter.payloadBytes(), id, deadLetter.reason(), deadLetter.detail());
+            LOG.warn("Dead-lettered a message from client '{}' on topic '{}' ({} bytes) as {}: {} - {}", LogSafe.of(deadLetter.clientId()),
+                    LogSafe.of(deadLetter.topic()), deadLetter.payloadBytes(), id, deadLetter.reason(), LogSafe.of(deadLetter.detail()));
             return null;
         });
     }

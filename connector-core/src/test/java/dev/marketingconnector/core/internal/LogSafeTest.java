@@ -1,4 +1,4 @@
-package dev.marketingconnector.mqtt;
+package dev.marketingconnector.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.marketingconnector.mqtt;
+package dev.marketingconnector.core.internal;
 
 /**
  * Makes a value a client chose (topic, client id, event type, path, header, an exception message
@@ -8,16 +8,16 @@ package dev.marketingconnector.mqtt;
  * itself, and a long value is cut to {@value #MAX_CHARS} characters plus {@code ...(N more)} (ASCII,
  * so it reads the same whatever the console's encoding).
  */
-final class LogSafe {
+public final class LogSafe {
 
     /** Characters of a client value kept in a log line. */
-    static final int MAX_CHARS = 200;
+    public static final int MAX_CHARS = 200;
 
     private LogSafe() {
     }
 
     /** The value escaped and cut; {@code null} stays {@code "null"}. */
-    static String of(Object value) {
+    public static String of(Object value) {
         if (value == null) {
             return "null";
         }
@@ -58,7 +58,7 @@ final class LogSafe {
      * message and same frames, but the message (which may quote client input) made safe and the
      * causes left out.
      */
-    static Throwable throwable(Throwable t) {
+    public static Throwable throwable(Throwable t) {
         Throwable safe = new Throwable(of(t), null, false, true) {
             private static final long serialVersionUID = 1L;
 
