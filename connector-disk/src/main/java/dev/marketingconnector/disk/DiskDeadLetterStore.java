@@ -69,8 +69,12 @@ public final class DiskDeadLetterStore implements DeadLetterStore, AutoCloseable
 
     /**
      * Opens (creating if needed) the dead-letter area of the spool in {@code spoolDirectory}; safe
-     * while a bridge uses the same spool.
+     * while a bridge uses the same spool. Files a crash left half-written are deleted.
      *
+     * @param spoolDirectory the spool's directory (the area is its {@value #DIRECTORY} subdirectory)
+     * @param maxBytes       the bound on the dead-letter files' total size; an {@link #add} beyond it fails
+     *                       with a {@link SpoolFullException}
+     * @return the open area; {@link #close()} it when done
      * @throws SpoolException when the directory cannot be created or read
      */
     public static DiskDeadLetterStore open(Path spoolDirectory, long maxBytes) {
@@ -254,6 +258,7 @@ public final class DiskDeadLetterStore implements DeadLetterStore, AutoCloseable
         return new DeadLetterStats(files.size(), bytes, maxBytes, 0);
     }
 
+    /** {@return the directory the dead-letter files are in ({@code <spool dir>/dead-letters})} */
     public Path directory() {
         return directory;
     }

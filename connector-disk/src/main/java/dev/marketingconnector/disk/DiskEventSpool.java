@@ -165,6 +165,8 @@ public final class DiskEventSpool implements EventSpool {
      * Opens the spool in the configured directory (creating it if needed), recovering from a crash:
      * a torn record at the end is dropped, uncommitted events are delivered again.
      *
+     * @param config the directory and bounds
+     * @return the open spool, holding the directory's lock until {@link #close()}
      * @throws SpoolException when the directory cannot be used or another process holds it
      */
     public static DiskEventSpool open(DiskSpoolConfig config) {
@@ -764,6 +766,7 @@ public final class DiskEventSpool implements EventSpool {
         return name;
     }
 
+    /** {@return the settings this spool was opened with} */
     public DiskSpoolConfig config() {
         return config;
     }

@@ -44,38 +44,53 @@ public final class DiskSpoolConfig {
         clock = b.clock;
     }
 
+    /**
+     * Starts the settings of a spool in {@code directory}, with the {@code DEFAULT_*} values.
+     *
+     * @param directory the spool's directory, on a local persistent disk; created on open if missing
+     * @return a builder
+     * @throws NullPointerException when {@code directory} is null
+     */
     public static Builder builder(Path directory) {
         return new Builder(directory);
     }
 
+    /** {@return the spool's directory} */
     public Path directory() {
         return directory;
     }
 
+    /** {@return the bound on the events held, as their records' size on disk} */
     public long maxBytes() {
         return maxBytes;
     }
 
+    /** {@return the bound on the dead-letter area} */
     public long deadLetterMaxBytes() {
         return deadLetterMaxBytes;
     }
 
+    /** {@return the size at which a new segment file starts (when not set: a quarter of {@link #maxBytes()}, between 64 KiB and 64 MiB)} */
     public long segmentBytes() {
         return segmentBytes;
     }
 
+    /** {@return how many appends are written and synced together at most} */
     public int maxBatch() {
         return maxBatch;
     }
 
+    /** {@return how often the read position is saved} */
     public Duration checkpointInterval() {
         return checkpointInterval;
     }
 
+    /** {@return the free space the disk must keep beyond a batch; below it appends are refused} */
     public long minFreeBytes() {
         return minFreeBytes;
     }
 
+    /** {@return the clock for the events' stored-at times and the dead letters' times and ids} */
     public Clock clock() {
         return clock;
     }
@@ -87,6 +102,7 @@ public final class DiskSpoolConfig {
                 + ", minFreeBytes=" + minFreeBytes + "]";
     }
 
+    /** Collects the settings; every setter checks its value at once. */
     public static final class Builder {
 
         private final Path directory;
@@ -102,7 +118,14 @@ public final class DiskSpoolConfig {
             this.directory = Objects.requireNonNull(directory, "directory");
         }
 
-        /** Bound on the events held (at least 16 KiB). */
+        /**
+         * Bound on the events held, as their records' size on disk; appends beyond it fail with a
+         * {@code SpoolFullException}.
+         *
+         * @param bytes the bound, at least 16 KiB ({@link #DEFAULT_MAX_BYTES} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is below 16 KiB
+         */
         public Builder maxBytes(long bytes) {
             if (bytes < 16 * 1024) {
                 throw new IllegalArgumentException("maxBytes must be at least 16 KiB, got " + bytes);
@@ -111,7 +134,13 @@ public final class DiskSpoolConfig {
             return this;
         }
 
-        /** Bound on the dead-letter area (at least 1 KiB). */
+        /**
+         * Bound on the dead-letter area.
+         *
+         * @param bytes the bound, at least 1 KiB ({@link #DEFAULT_DEAD_LETTER_MAX_BYTES} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is below 1 KiB
+         */
         public Builder deadLetterMaxBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("deadLetterMaxBytes must be at least 1 KiB, got " + bytes);
@@ -120,7 +149,13 @@ public final class DiskSpoolConfig {
             return this;
         }
 
-        /** Size at which a new segment starts (at least 4 KiB). */
+        /**
+         * Size at which a new segment file starts; a segment is deleted once all its records are committed.
+         *
+         * @param bytes the size, at least 4 KiB (when not set: a quarter of the bound, between 64 KiB and 64 MiB)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is below 4 KiB
+         */
         public Builder segmentBytes(long bytes) {
             if (bytes < 4096) {
                 throw new IllegalArgumentException("segmentBytes must be at least 4 KiB, got " + bytes);
@@ -129,6 +164,13 @@ public final class DiskSpoolConfig {
             return this;
         }
 
+        /**
+         * Appends written and synced together at most (group commit).
+         *
+         * @param appends how many, at least 1 ({@link #DEFAULT_MAX_BATCH} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code appends} is below 1
+         */
         public Builder maxBatch(int appends) {
             if (appends < 1) {
                 throw new IllegalArgumentException("maxBatch must be >= 1, got " + appends);
@@ -137,6 +179,13 @@ public final class DiskSpoolConfig {
             return this;
         }
 
+        /**
+         * How often the read position is saved; after a crash at most this much is sent again.
+         *
+         * @param interval the interval, positive ({@link #DEFAULT_CHECKPOINT_INTERVAL} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code interval} is zero or negative
+         */
         public Builder checkpointInterval(Duration interval) {
             Objects.requireNonNull(interval, "checkpointInterval");
             if (interval.isNegative() || interval.isZero()) {
@@ -146,7 +195,13 @@ public final class DiskSpoolConfig {
             return this;
         }
 
-        /** Free space to keep on the disk; appends are refused (back-pressure) below it. */
+        /**
+         * Free space to keep on the disk beyond a batch; appends are refused (back-pressure) below it.
+         *
+         * @param bytes the free space, zero or more ({@link #DEFAULT_MIN_FREE_BYTES} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is negative
+         */
         public Builder minFreeBytes(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("minFreeBytes must be >= 0, got " + bytes);
@@ -155,11 +210,18 @@ public final class DiskSpoolConfig {
             return this;
         }
 
+        /**
+         * The clock for the events' stored-at times and the dead letters' times and ids.
+         *
+         * @param clock the clock; the system UTC clock by default
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** {@return the settings} */
         public DiskSpoolConfig build() {
             return new DiskSpoolConfig(this);
         }

@@ -42,12 +42,16 @@ public record DeadLetter(Instant time, Reason reason, String detail, String topi
     /**
      * Checks the components.
      *
-     * @param time when the bridge gave up on the message
-     * @param reason why, as a small fixed set (fit for a metric tag)
-     * @param detail a sentence naming the field or limit at fault
-     * @param topic the MQTT topic it was published to
-     * @param clientId the MQTT client that sent it
-     * @param payloadBytes the payload's size
+     * @param time         when the bridge gave up on the message
+     * @param reason       why, as a small fixed set (fit for a metric tag)
+     * @param detail       a sentence naming the field or limit at fault
+     * @param topic        the MQTT topic it was published to
+     * @param clientId     the MQTT client that sent it
+     * @param payloadBytes the payload's size, zero or more
+     * @param payload      the payload as it arrived; empty when the bridge did not keep it
+     * @param event        the event the event service refused; empty otherwise
+     * @throws NullPointerException     when a component is null (the message names it)
+     * @throws IllegalArgumentException when {@code payloadBytes} is negative
      */
     public DeadLetter {
         Objects.requireNonNull(time, "time");
@@ -62,17 +66,26 @@ public record DeadLetter(Instant time, Reason reason, String detail, String topi
         }
     }
 
-    /** A dead letter without its payload or event. */
+    /**
+     * A dead letter without its payload or event: enough to report it, not to deliver it again.
+     *
+     * @param time         when the bridge gave up on the message
+     * @param reason       why
+     * @param detail       a sentence naming the field or limit at fault
+     * @param topic        the MQTT topic it was published to
+     * @param clientId     the MQTT client that sent it
+     * @param payloadBytes the size the payload had, zero or more
+     */
     public DeadLetter(Instant time, Reason reason, String detail, String topic, String clientId, int payloadBytes) {
         this(time, reason, detail, topic, clientId, payloadBytes, new byte[0], Optional.empty());
     }
 
-    /** The same dead letter without payload and event, for keeping in memory. */
+    /** {@return the same dead letter without payload and event (this one when it has neither), for keeping in memory} */
     public DeadLetter withoutPayload() {
         return payload.length == 0 && event.isEmpty() ? this : new DeadLetter(time, reason, detail, topic, clientId, payloadBytes);
     }
 
-    /** The payload as it arrived (a copy), when the bridge had it. */
+    /** {@return a copy of the payload as it arrived; empty when the bridge did not keep it} */
     @Override
     public byte[] payload() {
         return payload.clone();

@@ -23,6 +23,9 @@ public interface DeadLetterSink {
      * sink that stores dead letters durably (the spool's dead-letter area) completes it once stored,
      * so acknowledged never means gone; if it fails, the bridge closes the connection without
      * acknowledging and the client sends the message again. The default calls {@link #accept}.
+     *
+     * @param deadLetter the dead letter, with its payload or event when the bridge kept one
+     * @return a stage that completes once the dead letter is kept, or fails when it cannot be
      */
     default CompletionStage<Void> store(DeadLetter deadLetter) {
         accept(deadLetter);

@@ -135,6 +135,8 @@ public final class JetStreamEventSpool implements EventSpool {
     /**
      * Connects, creating the stream, the dead-letter stream and the durable consumer if missing.
      *
+     * @param config the servers, credentials, names and bounds
+     * @return the connected spool; {@link #close()} it to give back what it holds and disconnect
      * @throws SpoolException naming the servers and the stream (never a credential) when NATS cannot be reached or refuses
      */
     public static JetStreamEventSpool connect(JetStreamSpoolConfig config) {
@@ -403,6 +405,7 @@ public final class JetStreamEventSpool implements EventSpool {
         return name;
     }
 
+    /** {@return the settings this spool connected with} */
     public JetStreamSpoolConfig config() {
         return config;
     }

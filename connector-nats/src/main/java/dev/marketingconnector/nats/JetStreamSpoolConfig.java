@@ -19,18 +19,27 @@ import javax.net.ssl.SSLContext;
  */
 public final class JetStreamSpoolConfig {
 
+    /** The event stream's name. */
     public static final String DEFAULT_STREAM = "MARKETING_CONNECTOR_EVENTS";
+    /** The subject events are published on, with the default stream name. */
     public static final String DEFAULT_SUBJECT = "marketing-connector.events";
+    /** The name of the durable consumer all replicas share. */
     public static final String DEFAULT_CONSUMER = "forwarder";
+    /** Bound on the event stream: 1 GiB. */
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
+    /** Bound on the dead-letter stream: 64 MiB. */
     public static final long DEFAULT_DEAD_LETTER_MAX_BYTES = 64L << 20;
+    /** Stream replicas: one (a single server). */
     public static final int DEFAULT_REPLICAS = 1;
     /** How long a replica may hold an event without progress before JetStream gives it to another (the holder extends it while it works). */
     public static final Duration DEFAULT_ACK_WAIT = Duration.ofSeconds(30);
+    /** Events the shared consumer hands out unacknowledged at most, across all replicas. */
     public static final int DEFAULT_MAX_ACK_PENDING = 1024;
     /** Appends of the same event id within this window are stored once. */
     public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofMinutes(2);
+    /** How long connecting to a server may take. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a publish or a management call may wait for JetStream's answer. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -77,88 +86,114 @@ public final class JetStreamSpoolConfig {
         clock = b.clock;
     }
 
-    /** @param servers one NATS URL or several separated by commas ({@code nats://host:4222}, {@code tls://…}) */
+    /**
+     * Starts the settings of a spool on these servers, with the {@code DEFAULT_*} values.
+     *
+     * @param servers one NATS URL or several separated by commas ({@code nats://host:4222}, {@code tls://…})
+     * @return a builder
+     * @throws IllegalArgumentException when there is no URL, or one is not a {@code nats}, {@code tls},
+     *                                  {@code ws} or {@code wss} URL (the message names it)
+     */
     public static Builder builder(String servers) {
         return new Builder(servers);
     }
 
+    /** {@return the NATS URLs, in the order given} */
     public List<String> servers() {
         return servers;
     }
 
+    /** {@return the NATS credentials file, if one was set} */
     public Optional<Path> credentialsFile() {
         return credentialsFile;
     }
 
+    /** {@return the user name, if user and password were set} */
     public Optional<String> user() {
         return user;
     }
 
+    /** {@return the password, present exactly when {@link #user()} is} */
     public Optional<Secret> password() {
         return password;
     }
 
+    /** {@return the authentication token, if one was set} */
     public Optional<Secret> token() {
         return token;
     }
 
+    /** {@return the TLS context, if one was set (else the JDK's default for {@code tls://} servers)} */
     public Optional<SSLContext> sslContext() {
         return sslContext;
     }
 
+    /** {@return the event stream's name} */
     public String stream() {
         return stream;
     }
 
+    /** {@return the subject events are published on (derived from the stream's name when not set)} */
     public String subject() {
         return subject;
     }
 
+    /** {@return the name of the durable consumer all replicas share} */
     public String consumer() {
         return consumer;
     }
 
-    /** The dead-letter stream: the event stream's name with {@code _DEAD_LETTERS}. */
+    /** {@return the dead-letter stream's name: the event stream's name with {@code _DEAD_LETTERS}} */
     public String deadLetterStream() {
         return stream + "_DEAD_LETTERS";
     }
 
+    /** {@return the dead-letter stream's subject: the event subject with {@code .dead-letters}} */
     public String deadLetterSubject() {
         return subject + ".dead-letters";
     }
 
+    /** {@return the bound on the event stream; appends beyond it fail with a {@code SpoolFullException}} */
     public long maxBytes() {
         return maxBytes;
     }
 
+    /** {@return the bound on the dead-letter stream} */
     public long deadLetterMaxBytes() {
         return deadLetterMaxBytes;
     }
 
+    /** {@return the replicas of both streams, when the spool creates them} */
     public int replicas() {
         return replicas;
     }
 
+    /** {@return how long a replica may hold an event without progress, when the spool creates the consumer} */
     public Duration ackWait() {
         return ackWait;
     }
 
+    /** {@return the consumer's bound on events handed out and not yet acknowledged, when the spool creates it} */
     public int maxAckPending() {
         return maxAckPending;
     }
 
+    /** {@return the window within which appends of the same event id are stored once, when the spool creates the stream} */
     public Duration duplicateWindow() {
         return duplicateWindow;
     }
 
+    /** {@return how long connecting to a server may take} */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
+    /** {@return how long a publish or a management call may wait for JetStream's answer} */
     public Duration requestTimeout() {
         return requestTimeout;
     }
 
+    /** {@return the clock for the times of dead letters the spool makes} */
     public Clock clock() {
         return clock;
     }
@@ -172,6 +207,7 @@ public final class JetStreamSpoolConfig {
                 + ", tls=" + sslContext.isPresent() + "]";
     }
 
+    /** Collects the settings; every setter checks its value at once, {@link #build()} what spans settings. */
     public static final class Builder {
 
         private final List<String> servers = new ArrayList<>();
@@ -210,7 +246,13 @@ public final class JetStreamSpoolConfig {
             }
         }
 
-        /** A NATS credentials file (JWT and NKey seed), as {@code nsc} writes it. */
+        /**
+         * Authenticates with a NATS credentials file (JWT and NKey seed), as {@code nsc} writes it.
+         *
+         * @param file the file; read when connecting
+         * @return this builder
+         * @throws IllegalArgumentException when it is not a readable file
+         */
         public Builder credentialsFile(Path file) {
             Objects.requireNonNull(file, "credentialsFile");
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -220,6 +262,14 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
+        /**
+         * Authenticates with a user name and password.
+         *
+         * @param user     the user name, not blank
+         * @param password the password
+         * @return this builder
+         * @throws IllegalArgumentException when {@code user} is blank
+         */
         public Builder userInfo(String user, Secret password) {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
@@ -231,34 +281,72 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
+        /**
+         * Authenticates with a token.
+         *
+         * @param token the token
+         * @return this builder
+         */
         public Builder token(Secret token) {
             this.token = Objects.requireNonNull(token, "token");
             return this;
         }
 
-        /** TLS for {@code tls://} servers, or a server that requires it (trust store, client certificate). */
+        /**
+         * TLS for {@code tls://} servers, or a server that requires it (trust store, client certificate).
+         *
+         * @param context the TLS context
+         * @return this builder
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "sslContext");
             return this;
         }
 
+        /**
+         * The event stream's name; the dead-letter stream is named after it.
+         *
+         * @param name letters, digits, {@code -} and {@code _}, at most 64 ({@link #DEFAULT_STREAM} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} has other characters or is too long
+         */
         public Builder stream(String name) {
             this.stream = matching("stream", name, NAME);
             return this;
         }
 
-        /** Default {@value #DEFAULT_SUBJECT}; with another stream name, {@code marketing-connector.<stream in lower case>}. */
+        /**
+         * The subject events are published on. Default {@value #DEFAULT_SUBJECT}; with another stream
+         * name, {@code marketing-connector.<stream in lower case>}.
+         *
+         * @param subject dot-separated tokens of letters, digits, {@code -} and {@code _}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code subject} is not such tokens
+         */
         public Builder subject(String subject) {
             this.subject = matching("subject", subject, SUBJECT);
             return this;
         }
 
-        /** The durable consumer all replicas share. */
+        /**
+         * The durable consumer all replicas share.
+         *
+         * @param name letters, digits, {@code -} and {@code _}, at most 64 ({@link #DEFAULT_CONSUMER} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} has other characters or is too long
+         */
         public Builder consumer(String name) {
             this.consumer = matching("consumer", name, NAME);
             return this;
         }
 
+        /**
+         * Bound on the event stream; applied to an existing stream too.
+         *
+         * @param bytes the bound, at least 16 KiB ({@link #DEFAULT_MAX_BYTES} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is below 16 KiB
+         */
         public Builder maxBytes(long bytes) {
             if (bytes < 16 * 1024) {
                 throw new IllegalArgumentException("maxBytes must be at least 16 KiB, got " + bytes);
@@ -267,6 +355,13 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
+        /**
+         * Bound on the dead-letter stream; applied to an existing stream too.
+         *
+         * @param bytes the bound, at least 1 KiB ({@link #DEFAULT_DEAD_LETTER_MAX_BYTES} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is below 1 KiB
+         */
         public Builder deadLetterMaxBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("deadLetterMaxBytes must be at least 1 KiB, got " + bytes);
@@ -275,7 +370,13 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
-        /** Stream replicas in a NATS cluster (1, 3 or 5 are usual). */
+        /**
+         * Stream replicas in a NATS cluster, for both streams when the spool creates them.
+         *
+         * @param replicas 1 to 5 (1, 3 or 5 are usual)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code replicas} is outside 1..5
+         */
         public Builder replicas(int replicas) {
             if (replicas < 1 || replicas > 5) {
                 throw new IllegalArgumentException("replicas must be 1..5, got " + replicas);
@@ -284,11 +385,27 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
+        /**
+         * How long a replica may hold an event without progress before JetStream gives it to another;
+         * set on the consumer when the spool creates it.
+         *
+         * @param wait at least 1 s ({@link #DEFAULT_ACK_WAIT} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code wait} is shorter than 1 s
+         */
         public Builder ackWait(Duration wait) {
             this.ackWait = atLeast("ackWait", wait, Duration.ofSeconds(1));
             return this;
         }
 
+        /**
+         * Events the shared consumer hands out unacknowledged at most; set on the consumer when the
+         * spool creates it.
+         *
+         * @param pending at least 1 ({@link #DEFAULT_MAX_ACK_PENDING} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code pending} is below 1
+         */
         public Builder maxAckPending(int pending) {
             if (pending < 1) {
                 throw new IllegalArgumentException("maxAckPending must be >= 1, got " + pending);
@@ -297,28 +414,60 @@ public final class JetStreamSpoolConfig {
             return this;
         }
 
+        /**
+         * Appends of the same event id within this window are stored once; set on the stream when the
+         * spool creates it.
+         *
+         * @param window at least 100 ms ({@link #DEFAULT_DUPLICATE_WINDOW} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code window} is shorter than 100 ms
+         */
         public Builder duplicateWindow(Duration window) {
             this.duplicateWindow = atLeast("duplicateWindow", window, Duration.ofMillis(100));
             return this;
         }
 
+        /**
+         * How long connecting to a server may take.
+         *
+         * @param timeout at least 100 ms ({@link #DEFAULT_CONNECT_TIMEOUT} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is shorter than 100 ms
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = atLeast("connectTimeout", timeout, Duration.ofMillis(100));
             return this;
         }
 
-        /** How long a publish or a management call may wait for JetStream's answer. */
+        /**
+         * How long a publish or a management call may wait for JetStream's answer.
+         *
+         * @param timeout at least 100 ms ({@link #DEFAULT_REQUEST_TIMEOUT} when not set)
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is shorter than 100 ms
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = atLeast("requestTimeout", timeout, Duration.ofMillis(100));
             return this;
         }
 
+        /**
+         * The clock for the times of dead letters the spool makes.
+         *
+         * @param clock the clock; the system UTC clock by default
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @throws IllegalStateException naming each conflict */
+        /**
+         * Checks what spans settings.
+         *
+         * @return the settings
+         * @throws IllegalStateException when more than one kind of credential was set
+         */
         public JetStreamSpoolConfig build() {
             int credentials = (credentialsFile != null ? 1 : 0) + (user != null ? 1 : 0) + (token != null ? 1 : 0);
             if (credentials > 1) {

@@ -28,6 +28,20 @@ public record DeadLetterEntry(Instant time, String reason, String detail, String
         EVENT
     }
 
+    /**
+     * Checks that no component is null and that {@code reason} is not blank, and keeps a copy of
+     * {@code payload}, so changing the caller's array later does not change the entry.
+     *
+     * @param time     when it was given up on
+     * @param reason   why, as a short code; not blank
+     * @param detail   a sentence naming the field or limit at fault
+     * @param topic    the MQTT topic it came on (empty when it did not come over MQTT)
+     * @param clientId the MQTT client that sent it (empty when it did not come over MQTT)
+     * @param kind     what {@code payload} is
+     * @param payload  the bytes to deliver again; copied
+     * @throws NullPointerException     when a component is null (the message names it)
+     * @throws IllegalArgumentException when {@code reason} is blank
+     */
     public DeadLetterEntry {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(reason, "reason");
@@ -42,11 +56,13 @@ public record DeadLetterEntry(Instant time, String reason, String detail, String
         payload = payload.clone();
     }
 
+    /** {@return a copy of the payload bytes (changing it does not change the entry)} */
     @Override
     public byte[] payload() {
         return payload.clone();
     }
 
+    /** {@return the payload's size in bytes, without copying the payload} */
     public int payloadBytes() {
         return payload.length;
     }

@@ -30,8 +30,8 @@ public interface EventSpool extends AutoCloseable {
      * Stores the event. The stage completes once it is durably stored, or fails with a
      * {@link SpoolException} ({@link SpoolFullException} at the bound or on a full disk).
      *
-     * @param event the event
-     * @return the append
+     * @param event the event to store, kept with its id
+     * @return a stage that completes once the event is durably stored
      */
     CompletionStage<Void> append(BusinessEvent event);
 
@@ -39,17 +39,19 @@ public interface EventSpool extends AutoCloseable {
      * Up to {@code max} stored events not yet handed out by this instance, oldest first. Waits up to
      * {@code wait} while there is none; an empty list then (or once closed).
      *
-     * @throws InterruptedException when the waiting thread is interrupted
-     * @param max the max
-     * @param wait the wait
-     * @return the poll
+     * @param max  the most events to return, at least 1
+     * @param wait how long to wait while there is none
+     * @return the events, oldest first; empty when none came within {@code wait} or the spool is closed
+     * @throws IllegalArgumentException when {@code max} is below 1
+     * @throws InterruptedException     when the waiting thread is interrupted
      */
     List<SpooledEvent> poll(int max, Duration wait) throws InterruptedException;
 
     /**
      * The event is done: it is not delivered again. Committing an event twice changes nothing.
      *
-     * @param event the event
+     * @param event an event this spool's {@link #poll} handed out
+     * @throws IllegalArgumentException when this spool never handed out {@code event}
      */
     void commit(SpooledEvent event);
 

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RecentDeadLetters implements DeadLetterStore {
 
+    /** How many dead letters {@link #RecentDeadLetters()} keeps. */
     public static final int DEFAULT_MAX_COUNT = 100;
+    /** How many payload bytes {@link #RecentDeadLetters()} keeps (16 MiB). */
     public static final long DEFAULT_MAX_BYTES = 16L * 1024 * 1024;
 
     private final int maxCount;
@@ -33,6 +35,14 @@ public final class RecentDeadLetters implements DeadLetterStore {
         this(DEFAULT_MAX_COUNT, DEFAULT_MAX_BYTES);
     }
 
+    /**
+     * Keeps the last {@code maxCount} dead letters with at most {@code maxBytes} of payload between
+     * them, dropping the oldest beyond either bound; the newest is kept even when it alone is larger.
+     *
+     * @param maxCount how many dead letters to keep, at least 1
+     * @param maxBytes how many payload bytes to keep, at least 1
+     * @throws IllegalArgumentException when either bound is below 1
+     */
     public RecentDeadLetters(int maxCount, long maxBytes) {
         if (maxCount < 1) {
             throw new IllegalArgumentException("maxCount must be >= 1, got " + maxCount);
@@ -59,9 +69,9 @@ public final class RecentDeadLetters implements DeadLetterStore {
 
     @Override
     public synchronized List<StoredDeadLetter> list(int limit) {
-            if (limit < 0) {
-                throw new IllegalArgumentException("limit must be >= 0, got " + limit);
-            }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+        }
         List<StoredDeadLetter> result = new ArrayList<>(Math.min(limit, letters.size()));
         Iterator<StoredDeadLetter> newestFirst = letters.descendingIterator();
         while (newestFirst.hasNext() && result.size() < limit) {

@@ -43,6 +43,12 @@ public final class SpoolCodec {
     private SpoolCodec() {
     }
 
+    /**
+     * Writes an event as one JSON object, its {@code data} copied as the JSON text the event holds.
+     *
+     * @param event the event to write
+     * @return the UTF-8 JSON bytes, which {@link #decodeEvent} reads back
+     */
     public static byte[] encodeEvent(BusinessEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -62,9 +68,11 @@ public final class SpoolCodec {
     }
 
     /**
+     * Reads back an event {@link #encodeEvent} wrote, with the same id and its {@code data} byte for byte.
+     *
+     * @param bytes a record {@link #encodeEvent} wrote
+     * @return the event
      * @throws IllegalArgumentException when the bytes are not an event this codec wrote (the message names the field)
-     * @param bytes the bytes
-     * @return the decode event
      */
     public static BusinessEvent decodeEvent(byte[] bytes) {
         String id = null;
@@ -122,6 +130,12 @@ public final class SpoolCodec {
         return value;
     }
 
+    /**
+     * Writes a dead letter as one JSON object, its payload in Base64.
+     *
+     * @param entry the dead letter to write
+     * @return the UTF-8 JSON bytes, which {@link #decodeDeadLetter} reads back
+     */
     public static byte[] encodeDeadLetter(DeadLetterEntry entry) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + entry.payloadBytes() * 4 / 3);
         try (JsonGenerator g = JSON.createGenerator(out)) {
@@ -142,9 +156,11 @@ public final class SpoolCodec {
     }
 
     /**
-     * @throws IllegalArgumentException when the bytes are not a dead letter this codec wrote
-     * @param bytes the bytes
-     * @return the decode dead letter
+     * Reads back a dead letter {@link #encodeDeadLetter} wrote.
+     *
+     * @param bytes a record {@link #encodeDeadLetter} wrote
+     * @return the dead letter, its payload decoded
+     * @throws IllegalArgumentException when the bytes are not a dead letter this codec wrote (the message names the field)
      */
     public static DeadLetterEntry decodeDeadLetter(byte[] bytes) {
         JsonNode tree = tree(bytes, "dead letter");
@@ -160,8 +176,9 @@ public final class SpoolCodec {
     /**
      * Parses JSON keeping every number exact (BigDecimal), as the codec does; for payloads read back from a spool.
      *
-     * @param json the json
-     * @return the read exact
+     * @param json one JSON value, UTF-8
+     * @return the parsed tree (null when {@code json} holds no value at all)
+     * @throws IOException when {@code json} is not JSON, or has content after the value
      */
     public static JsonNode readExact(byte[] json) throws IOException {
         try (JsonParser p = JSON.createParser(json)) {

@@ -11,15 +11,32 @@ public class SpoolException extends ConnectorException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The spool's description (a directory, a stream). */
     private final String spool;
+    /** Whether trying again later may succeed. */
     private final boolean transientFailure;
 
+    /**
+     * An exception whose message is {@code spool + ": " + message}.
+     *
+     * @param spool            the spool's description (its directory or stream; never a credential)
+     * @param transientFailure whether trying again later may succeed
+     * @param message          what failed
+     * @param cause            the storage library's exception, or null
+     */
     public SpoolException(String spool, boolean transientFailure, String message, Throwable cause) {
         super(spool + ": " + message, cause);
         this.spool = spool;
         this.transientFailure = transientFailure;
     }
 
+    /**
+     * An exception without a cause, whose message is {@code spool + ": " + message}.
+     *
+     * @param spool            the spool's description (its directory or stream; never a credential)
+     * @param transientFailure whether trying again later may succeed
+     * @param message          what failed
+     */
     public SpoolException(String spool, boolean transientFailure, String message) {
         this(spool, transientFailure, message, null);
     }

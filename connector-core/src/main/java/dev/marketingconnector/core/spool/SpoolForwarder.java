@@ -37,9 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpoolForwarder implements AutoCloseable {
 
+    /** Events published at once unless {@link Builder#maxInFlight} says otherwise. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    /** The first back-off after a transient failure unless {@link Builder#retryBackoff} says otherwise. */
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+    /** The longest back-off (a longer {@code Retry-After} is cut to it) unless {@link Builder#retryBackoff} says otherwise. */
     public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
+    /** How long one read of the spool waits for events unless {@link Builder#pollWait} says otherwise. */
     public static final Duration DEFAULT_POLL_WAIT = Duration.ofMillis(500);
     /** The reason code of dead letters the forwarder makes. */
     public static final String REASON_REJECTED = "rejected";
@@ -52,8 +56,8 @@ public final class SpoolForwarder implements AutoCloseable {
         /**
          * The event service accepted the event; {@code sinceStored} runs from when the spool stored it.
          *
-         * @param event the event
-         * @param sinceStored the since stored
+         * @param event       the event, as the spool handed it out
+         * @param sinceStored time from when the spool stored it until the service accepted it (never negative)
          */
         default void forwarded(SpooledEvent event, Duration sinceStored) {
         }
@@ -61,9 +65,9 @@ public final class SpoolForwarder implements AutoCloseable {
         /**
          * A transient failure; attempt {@code attempt} follows after a back-off.
          *
-         * @param event the event
-         * @param attempt the attempt
-         * @param failure the failure
+         * @param event   the event, as the spool handed it out
+         * @param attempt the number of the attempt that follows (2 for the first retry)
+         * @param failure why the last attempt failed
          */
         default void retried(SpooledEvent event, int attempt, Throwable failure) {
         }
@@ -71,8 +75,8 @@ public final class SpoolForwarder implements AutoCloseable {
         /**
          * The event service refused the event for good: it went to the dead-letter area.
          *
-         * @param event the event
-         * @param detail the detail
+         * @param event  the event, as the spool handed it out
+         * @param detail the event service's reason, as the dead letter records it
          */
         default void deadLettered(SpooledEvent event, String detail) {
         }
@@ -126,11 +130,24 @@ public final class SpoolForwarder implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts building a forwarder; {@link #start()} the one it builds.
+     *
+     * @param spool     the spool to read; the forwarder neither opens nor closes it
+     * @param publisher the real publisher that sends the events on; the forwarder does not close it
+     * @return a builder with the {@code DEFAULT_*} settings
+     * @throws NullPointerException when {@code spool} or {@code publisher} is null
+     */
     public static Builder builder(EventSpool spool, EventPublisher publisher) {
         return new Builder(spool, publisher);
     }
 
-    /** {@return starts reading the spool on a thread of its own; returns this} */
+    /**
+     * Starts reading the spool on a thread of its own.
+     *
+     * @return this forwarder
+     * @throws IllegalStateException when it was started before
+     */
     public synchronized SpoolForwarder start() {
         if (reader != null) {
             throw new IllegalStateException("already started");
@@ -331,11 +348,12 @@ public final class SpoolForwarder implements AutoCloseable {
         return Optional.ofNullable(lastForwardedAt.get());
     }
 
+    /** {@return the spool this forwarder reads} */
     public EventSpool spool() {
         return spool;
     }
 
-    /** Stops within {@link #DEFAULT_POLL_WAIT} plus the time the attempts under way take (at most 10 s). */
+    /** Stops within the poll wait ({@link #DEFAULT_POLL_WAIT} unless set) plus the time the attempts under way take (at most 10 s). */
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
@@ -345,7 +363,7 @@ public final class SpoolForwarder implements AutoCloseable {
      * Stops reading and retrying; waits up to {@code deadline} for the attempts under way. Events not
      * forwarded stay in the spool, uncommitted. Neither the spool nor the publisher is closed.
      *
-     * @param deadline the deadline
+     * @param deadline how long to wait for the reading thread and the attempts under way
      */
     public void close(Duration deadline) {
         Thread thread;
@@ -427,8 +445,9 @@ public final class SpoolForwarder implements AutoCloseable {
         /**
          * Events published at once (committed in spool order all the same).
          *
-         * @param events the events
+         * @param events how many, at least 1
          * @return this builder
+         * @throws IllegalArgumentException when {@code events} is below 1
          */
         public Builder maxInFlight(int events) {
             if (events < 1) {
@@ -441,9 +460,10 @@ public final class SpoolForwarder implements AutoCloseable {
         /**
          * Back-off after a transient failure: {@code initial}, doubling up to {@code max}.
          *
-         * @param initial the initial
-         * @param max the max
+         * @param initial the back-off after the first failure; positive
+         * @param max     the longest back-off, and the most a {@code Retry-After} is waited; not below {@code initial}
          * @return this builder
+         * @throws IllegalArgumentException when a value is not positive or {@code initial} exceeds {@code max}
          */
         public Builder retryBackoff(Duration initial, Duration max) {
             positive("retryBackoff", initial);
@@ -459,24 +479,38 @@ public final class SpoolForwarder implements AutoCloseable {
         /**
          * How long one read of the spool waits for events.
          *
-         * @param wait the wait
+         * @param wait how long; positive. A closing forwarder's reader stops within about this long
          * @return this builder
+         * @throws IllegalArgumentException when {@code wait} is not positive
          */
         public Builder pollWait(Duration wait) {
             this.pollWait = positive("pollWait", wait);
             return this;
         }
 
+        /**
+         * The clock for dead letters' times, {@link SpoolForwarder#lastForwardedAt()} and the time since an event was stored.
+         *
+         * @param clock the clock; the system UTC clock by default
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /**
+         * Who hears of each event forwarded, retried or dead-lettered.
+         *
+         * @param listener the listener; by default one that ignores everything
+         * @return this builder
+         */
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
+        /** {@return a forwarder with these settings, not yet started} */
         public SpoolForwarder build() {
             return new SpoolForwarder(this);
         }

@@ -18,6 +18,17 @@ import java.util.Optional;
 public record SpoolStats(long events, long bytes, long maxBytes, Optional<Instant> oldestStoredAt, boolean full,
         Optional<String> problem) {
 
+    /**
+     * Checks that the optional components are not null (empty when absent).
+     *
+     * @param events         events stored and not yet committed
+     * @param bytes          bytes they take in the store
+     * @param maxBytes       the bound for appends
+     * @param oldestStoredAt when the oldest of them was stored; empty when there is none
+     * @param full           whether appends are being refused now
+     * @param problem        what keeps the spool from working normally, in plain words; empty when nothing
+     * @throws NullPointerException when {@code oldestStoredAt} or {@code problem} is null
+     */
     public SpoolStats {
         Objects.requireNonNull(oldestStoredAt, "oldestStoredAt");
         Objects.requireNonNull(problem, "problem");

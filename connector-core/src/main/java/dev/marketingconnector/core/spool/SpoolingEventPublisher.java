@@ -185,6 +185,7 @@ public final class SpoolingEventPublisher implements EventPublisher {
         }
     }
 
+    /** {@return the spool this publisher appends to} */
     public EventSpool spool() {
         return spool;
     }

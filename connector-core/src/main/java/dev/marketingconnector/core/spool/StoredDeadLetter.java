@@ -10,6 +10,13 @@ import java.util.Objects;
  */
 public record StoredDeadLetter(String id, DeadLetterEntry entry) {
 
+    /**
+     * Checks that {@code id} and {@code entry} are not null.
+     *
+     * @param id    the store's id for it
+     * @param entry what was stored
+     * @throws NullPointerException when one of them is null (the message names it)
+     */
     public StoredDeadLetter {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(entry, "entry");

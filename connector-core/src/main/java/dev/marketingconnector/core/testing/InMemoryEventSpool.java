@@ -42,7 +42,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class InMemoryEventSpool implements EventSpool {
 
+    /** How many bytes of encoded events {@link #InMemoryEventSpool()} holds (64 MiB). */
     public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    /** How many bytes of encoded dead letters {@link #InMemoryEventSpool()} holds (16 MiB). */
     public static final long DEFAULT_DEAD_LETTER_MAX_BYTES = 16L * 1024 * 1024;
     /** The name in the exceptions it raises. */
     public static final String NAME = "in-memory spool";
@@ -89,8 +91,9 @@ public final class InMemoryEventSpool implements EventSpool {
     /**
      * A spool that holds at most {@code maxBytes} of encoded events and {@code deadLetterMaxBytes} of dead letters.
      *
-     * @param maxBytes the max bytes
-     * @param deadLetterMaxBytes the dead letter max bytes
+     * @param maxBytes           the bound for events, at least 1; appends beyond it fail with {@link SpoolFullException}
+     * @param deadLetterMaxBytes the bound for dead letters, at least 1
+     * @throws IllegalArgumentException when a bound is below 1
      */
     public InMemoryEventSpool(long maxBytes, long deadLetterMaxBytes) {
         this(new Storage(positive("maxBytes", maxBytes), positive("deadLetterMaxBytes", deadLetterMaxBytes)), Clock.systemUTC());
@@ -108,7 +111,12 @@ public final class InMemoryEventSpool implements EventSpool {
         return value;
     }
 
-    /** {@return closes this spool and opens another on the same storage, as a restart would: whatever was not committed is delivered again} */
+    /**
+     * Closes this spool and opens another on the same storage, as a restart would: whatever was not
+     * committed is delivered again. Recordings and injected faults carry over.
+     *
+     * @return the reopened spool
+     */
     public InMemoryEventSpool reopen() {
         close();
         return new InMemoryEventSpool(storage, clock);
@@ -263,8 +271,9 @@ public final class InMemoryEventSpool implements EventSpool {
     /**
      * The next {@code appends} appends fail with a transient {@link SpoolException}.
      *
-     * @param appends the appends
-     * @return the fail next appends
+     * @param appends how many more appends fail, zero or more (adds to any still pending)
+     * @return this spool
+     * @throws IllegalArgumentException when {@code appends} is negative
      */
     public InMemoryEventSpool failNextAppends(int appends) {
         if (appends < 0) {
@@ -279,8 +288,8 @@ public final class InMemoryEventSpool implements EventSpool {
     /**
      * While true, appends (and dead letters) fail with {@link SpoolFullException}, as on a full disk.
      *
-     * @param full the full
-     * @return the full
+     * @param full true to refuse appends and dead letters, false to accept them again
+     * @return this spool
      */
     public InMemoryEventSpool full(boolean full) {
         synchronized (storage) {
@@ -289,7 +298,12 @@ public final class InMemoryEventSpool implements EventSpool {
         return this;
     }
 
-    /** {@return appends from now on stay pending until {@link #releaseAppends()}, as behind a slow disk} */
+    /**
+     * Appends from now on stay pending until {@link #releaseAppends()}, as behind a slow disk; their
+     * bytes count against the bound meanwhile.
+     *
+     * @return this spool
+     */
     public InMemoryEventSpool holdAppends() {
         synchronized (storage) {
             storage.holding = true;
@@ -297,7 +311,11 @@ public final class InMemoryEventSpool implements EventSpool {
         return this;
     }
 
-    /** {@return completes the held appends, in order, and stops holding} */
+    /**
+     * Completes the held appends, in order, and stops holding.
+     *
+     * @return this spool
+     */
     public InMemoryEventSpool releaseAppends() {
         List<Runnable> release;
         synchronized (storage) {
@@ -339,10 +357,10 @@ public final class InMemoryEventSpool implements EventSpool {
 
         @Override
         public List<StoredDeadLetter> list(int limit) {
-            synchronized (storage) {            if (limit < 0) {
+            if (limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0, got " + limit);
             }
-
+            synchronized (storage) {
                 return storage.deadLetters.descendingMap().values().stream().limit(limit).toList();
             }
         }

@@ -49,7 +49,12 @@ public final class NatsTestServer implements AutoCloseable {
         this.output = output;
     }
 
-    /** Starts a server with JetStream on a fresh temporary store. */
+    /**
+     * Starts a server with JetStream on a fresh temporary store, deleted on {@link #close()}.
+     *
+     * @return the running server
+     * @throws IllegalStateException when {@code nats-server} is missing or not ready within 20 s
+     */
     public static NatsTestServer start() {
         try {
             return start(Files.createTempDirectory("nats-store-"), true);
@@ -58,7 +63,14 @@ public final class NatsTestServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server with JetStream on this store directory (kept on close: start another on it to see what survived). */
+    /**
+     * Starts a server with JetStream on this store directory, kept on close: start another on it to
+     * see what survived.
+     *
+     * @param storeDirectory the JetStream store directory
+     * @return the running server
+     * @throws IllegalStateException when {@code nats-server} is missing or not ready within 20 s
+     */
     public static NatsTestServer start(Path storeDirectory) {
         return start(storeDirectory, false);
     }
@@ -107,7 +119,7 @@ public final class NatsTestServer implements AutoCloseable {
         return new NatsTestServer(process, port, storeDirectory, ownStore, output);
     }
 
-    /** The binary: {@code NATS_SERVER_BIN}, else {@code nats-server} on the PATH, else a well-known place. */
+    /** {@return the binary: {@code NATS_SERVER_BIN}, else {@code nats-server} on the PATH, else a well-known place; empty when none is found} */
     public static Optional<String> binary() {
         String configured = System.getenv("NATS_SERVER_BIN");
         if (configured != null && !configured.isBlank() && Files.isExecutable(Path.of(configured))) {
@@ -133,24 +145,27 @@ public final class NatsTestServer implements AutoCloseable {
         }
     }
 
-    /** {@code nats://127.0.0.1:<port>}. */
+    /** {@return the URL to connect to: {@code nats://127.0.0.1:<port>}} */
     public String url() {
         return "nats://127.0.0.1:" + port;
     }
 
+    /** {@return the loopback port it listens on} */
     public int port() {
         return port;
     }
 
+    /** {@return the JetStream store directory} */
     public Path storeDirectory() {
         return storeDirectory;
     }
 
+    /** {@return whether the server process is still running} */
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** What the server printed so far (at most 500 lines). */
+    /** {@return what the server printed so far (at most the first 500 lines)} */
     public List<String> output() {
         synchronized (output) {
             return List.copyOf(output);
