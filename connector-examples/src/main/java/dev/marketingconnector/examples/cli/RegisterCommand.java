@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** One registration run against the configured SAP system and Kyma. */
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = "Discover the tenant's OData services and bring the Kyma Application in line; prints a table.%n"
-                + "Exit codes: 0 all done, 1 some items failed, 2 bad configuration.")
+                + "Exit codes: 0 all done, 1 some items failed, 2 bad configuration, 3 unexpected error.")
 final class RegisterCommand implements Callable<Integer> {
 
     @Mixin
