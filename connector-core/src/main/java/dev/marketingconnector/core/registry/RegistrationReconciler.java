@@ -7,11 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only entries labelled as this connector's (see {@link ConnectorLabels}, with this reconciler's
  * owner) are ever updated or deleted. An entry is matched by identifier, never by display name, so a
- * renamed service is updated in place. An entry is rewritten only when its fingerprint differs, so
- * applying the same desired state twice writes nothing the second time.
+ * renamed service is updated in place. An entry is rewritten when what should be there changed (its
+ * fingerprint label differs) or when what is there drifted from it: the connector's own entries are
+ * read back ({@link ApplicationRegistry#read}) and compared field by field, so an entry edited by hand
+ * is repaired in place, and the plan names the fields that drifted. Applying the same desired state
+ * twice writes nothing the second time.
  */
 public final class RegistrationReconciler {
 
@@ -75,13 +81,40 @@ public final class RegistrationReconciler {
         return owner;
     }
 
-    /** Lists the registry and plans the changes. */
+    /**
+     * Lists the registry, reads back the content of the connector's own entries that would otherwise
+     * stay unchanged (their fingerprint label says they hold what should be there), and plans the changes.
+     */
     public RegistrationPlan plan(ApplicationRegistration desired) {
-        return plan(desired, registry.list(), owner);
+        List<RegisteredEntry> actual = registry.list();
+        Map<String, String> fingerprints = new HashMap<>();
+        desired.entries().forEach(r -> fingerprints.put(r.identifier(), ConnectorLabels.fingerprint(r)));
+        Set<String> compared = new HashSet<>();
+        List<String> toRead = actual.stream()
+                .filter(e -> ConnectorLabels.isOwnedBy(e.labels(), owner))
+                .filter(e -> e.identifier().map(fingerprints::get).filter(f -> f.equals(e.labels().get(ConnectorLabels.FINGERPRINT)))
+                        .isPresent())
+                .filter(e -> compared.add(e.identifier().orElseThrow()))
+                .map(RegisteredEntry::id)
+                .toList();
+        Map<String, LiveContent> contents = toRead.isEmpty() ? Map.of() : registry.read(toRead);
+        LOG.debug("Read back {} of {} own entries of Application '{}' to compare field by field", contents.size(), toRead.size(),
+                desired.applicationName());
+        return plan(desired, actual, contents, owner);
     }
 
-    /** Plans without a registry: desired vs. the listed entries. */
+    /** Plans without a registry: desired vs. the listed entries, comparing fingerprint labels only. */
     public static RegistrationPlan plan(ApplicationRegistration desired, List<RegisteredEntry> actual, String owner) {
+        return plan(desired, actual, Map.of(), owner);
+    }
+
+    /**
+     * Plans without a registry: desired vs. the listed entries and, where given, their live content by
+     * registry id. An entry whose live content drifted from what should be there is updated, with the
+     * drifted fields as the reason ({@code drift: name, api.targetUrl}).
+     */
+    public static RegistrationPlan plan(ApplicationRegistration desired, List<RegisteredEntry> actual, Map<String, LiveContent> contents,
+            String owner) {
         Map<String, List<RegisteredEntry>> ownByIdentifier = new LinkedHashMap<>();
         List<RegisteredEntry> foreign = new ArrayList<>();
         List<PlannedChange> changes = new ArrayList<>();
@@ -106,9 +139,14 @@ public final class RegistrationReconciler {
             }
             RegisteredEntry current = existing.get(0);
             String wantedFingerprint = marked.labels().get(ConnectorLabels.FINGERPRINT);
-            if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT))) {
+            LiveContent live = contents.get(current.id());
+            List<String> drift = live == null ? List.of() : live.driftFrom(marked);
+            if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT)) && drift.isEmpty()) {
                 changes.add(new PlannedChange(ChangeAction.UNCHANGED, wanted.identifier(), wanted.name(), Optional.of(current.id()),
                         Optional.empty(), "up to date"));
+            } else if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT))) {
+                changes.add(new PlannedChange(ChangeAction.UPDATE, wanted.identifier(), wanted.name(), Optional.of(current.id()),
+                        Optional.of(marked), "drift: " + String.join(", ", drift), drift));
             } else {
                 changes.add(new PlannedChange(ChangeAction.UPDATE, wanted.identifier(), wanted.name(), Optional.of(current.id()),
                         Optional.of(marked), current.name().equals(wanted.name()) ? "content changed" : "renamed from '" + current.name() + "'"));

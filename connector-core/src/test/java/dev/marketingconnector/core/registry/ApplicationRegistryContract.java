@@ -12,6 +12,7 @@ import dev.marketingconnector.core.registration.ConnectorLabels;
 import dev.marketingconnector.core.registration.EventCatalogRegistration;
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.testing.StaticServiceDiscovery;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,25 @@ public abstract class ApplicationRegistryContract {
      */
     protected abstract String seedForeignEntry(String name);
 
+    /**
+     * Changes the display name and target URL of the entry with this id in the registry's backend, the
+     * way somebody editing it by hand would (the registry's API, kubectl), keeping its identifier and labels.
+     */
+    protected abstract void editNameAndTargetUrlByHand(String id, String name, URI targetUrl);
+
+    /** Changes the password the entry's credentials hold in the registry's backend, by hand. */
+    protected abstract void editPasswordByHand(String id, String password);
+
+    /**
+     * Whether the registry shows the passwords it stores. Kyma 1.x's registry masks them, so a password
+     * changed by hand cannot be seen there; it then must not be reported as drift either.
+     */
+    protected boolean showsPasswords() {
+        return true;
+    }
+
     private static final ServiceCatalog CATALOG = ServiceCatalog.marketing();
+    private static final String EDITED_SERVICE = "API_MKT_CONTACT_SRV;v=0002";
 
     private static ApplicationRegistration desired(StaticServiceDiscovery discovery) {
         DiscoveryReport report = discovery.discover(CATALOG);
@@ -161,6 +180,85 @@ public abstract class ApplicationRegistryContract {
         reconciler.reconcile(new ApplicationRegistration(APPLICATION, List.of()), false);
 
         assertThat(registry.list()).extracting(RegisteredEntry::name).containsExactly(foreignName);
+    }
+
+    @Test
+    void readShowsWhatWasWrittenSoNothingDrifts() {
+        ApplicationRegistry registry = registry();
+        Registration api = ConnectorLabels.mark(anApi(), OWNER);
+        Registration events = ConnectorLabels.mark(EventCatalogRegistration.of(CATALOG), OWNER);
+        String apiId = registry.create(api);
+        String eventsId = registry.create(events);
+
+        Map<String, LiveContent> live = registry.read(List.of(apiId, eventsId, "no-such-entry"));
+
+        assertThat(live).containsOnlyKeys(apiId, eventsId);
+        assertThat(live.get(apiId).driftFrom(api)).isEmpty();
+        assertThat(live.get(eventsId).driftFrom(events)).isEmpty();
+        assertThat(live.get(apiId).registration().identifier()).isEqualTo(api.identifier());
+    }
+
+    @Test
+    void aHandEditedNameAndTargetUrlAreRepairedInPlace() {
+        ApplicationRegistry registry = registry();
+        String foreignName = seedForeignEntry("Somebody Else's API");
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+        ApplicationRegistration desired = desired(new StaticServiceDiscovery());
+        reconciler.reconcile(desired, false);
+        String edited = identifierOf(EDITED_SERVICE);
+        String id = idOf(registry, edited);
+        int entries = registry.list().size();
+
+        editNameAndTargetUrlByHand(id, "Edited by hand", URI.create("https://elsewhere.example.com/api"));
+        RegistrationPlan plan = reconciler.plan(desired);
+
+        assertThat(plan.changes()).filteredOn(c -> c.action() != ChangeAction.UNCHANGED).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(ChangeAction.UPDATE);
+            assertThat(c.identifier()).isEqualTo(edited);
+            assertThat(c.registryId()).contains(id);
+            assertThat(c.drift()).containsExactly("name", "api.targetUrl");
+            assertThat(c.reason()).isEqualTo("drift: name, api.targetUrl");
+        });
+        assertThat(plan.foreignEntries()).extracting(RegisteredEntry::name).containsExactly(foreignName);
+
+        ReconcileResult result = reconciler.apply(plan);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(registry.list()).hasSize(entries);
+        assertThat(idOf(registry, edited)).isEqualTo(id);
+        Registration wanted = desired.entries().stream().filter(r -> r.identifier().equals(edited)).findFirst().orElseThrow();
+        assertThat(registry.read(List.of(id)).get(id).driftFrom(ConnectorLabels.mark(wanted, OWNER))).isEmpty();
+        assertThat(reconciler.plan(desired).hasWrites()).isFalse();
+        assertThat(registry.list()).extracting(RegisteredEntry::name).contains(foreignName);
+    }
+
+    @Test
+    void aHandEditedPasswordIsRepairedWhereTheRegistryShowsIt() {
+        ApplicationRegistry registry = registry();
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+        ApplicationRegistration desired = desired(new StaticServiceDiscovery());
+        reconciler.reconcile(desired, false);
+        String id = idOf(registry, identifierOf(EDITED_SERVICE));
+
+        editPasswordByHand(id, "typed-by-hand-1");
+        RegistrationPlan plan = reconciler.plan(desired);
+
+        if (!showsPasswords()) {
+            assertThat(plan.hasWrites()).as("a password the registry masks cannot be compared, so it is no drift").isFalse();
+            return;
+        }
+        assertThat(plan.changes()).filteredOn(c -> c.action() != ChangeAction.UNCHANGED).singleElement().satisfies(c -> {
+            assertThat(c.registryId()).contains(id);
+            assertThat(c.reason()).isEqualTo("drift: api.credentials.password");
+            assertThat(c.toString()).doesNotContain("typed-by-hand-1", "not-a-real-password");
+        });
+        assertThat(reconciler.apply(plan).succeeded()).isTrue();
+        assertThat(reconciler.plan(desired).hasWrites()).isFalse();
+    }
+
+    private static String idOf(ApplicationRegistry registry, String identifier) {
+        return registry.list().stream().filter(e -> e.identifier().equals(Optional.of(identifier))).map(RegisteredEntry::id)
+                .findFirst().orElseThrow();
     }
 
     private static String identifierOf(String serviceKey) {
