@@ -196,8 +196,13 @@ public final class RegistrationReconciler {
         } else {
             applyInParallel(changes, outcomes, threads, progress);
         }
+        List<ItemOutcome> all = new ArrayList<>(List.of(outcomes));
+        for (ItemOutcome cleanup : removeDuplicatesOfCreates(outcomes)) {
+            all.add(cleanup);
+            progress.accept(cleanup);
+        }
         Instant end = clock.instant();
-        ReconcileResult result = new ReconcileResult(plan, List.of(outcomes), false, end, Duration.between(start, end));
+        ReconcileResult result = new ReconcileResult(plan, all, false, end, Duration.between(start, end));
         LOG.info("Reconciled Application '{}': {} (failed: {})", plan.applicationName(), result.completed(), result.failures().size());
         return result;
     }
@@ -253,6 +258,44 @@ public final class RegistrationReconciler {
         }
         Instant end = clock.instant();
         return new ReconcileResult(plan, outcomes, true, end, Duration.between(start, end));
+    }
+
+    /**
+     * A create whose answer was lost may still land after the registry was asked whether it did (a
+     * request stuck in a proxy, say), so the entry would exist twice. After creating, the registry is
+     * listed once more and any second entry of an identifier created in this run is deleted, keeping the
+     * one the create returned. A failing list here is only logged: the next run's plan removes
+     * duplicates too.
+     */
+    private List<ItemOutcome> removeDuplicatesOfCreates(ItemOutcome[] outcomes) {
+        Map<String, String> created = new HashMap<>();
+        for (ItemOutcome outcome : outcomes) {
+            if (outcome.change().action() == ChangeAction.CREATE && !outcome.failed()) {
+                outcome.registryId().ifPresent(id -> created.put(outcome.change().identifier(), id));
+            }
+        }
+        if (created.isEmpty()) {
+            return List.of();
+        }
+        List<RegisteredEntry> entries;
+        try {
+            entries = registry.list();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not check the Application for duplicate entries after creating: {}", e.getMessage());
+            return List.of();
+        }
+        List<ItemOutcome> cleanups = new ArrayList<>();
+        for (RegisteredEntry entry : entries) {
+            String identifier = entry.identifier().orElse(null);
+            String kept = identifier == null ? null : created.get(identifier);
+            if (kept != null && !kept.equals(entry.id()) && ConnectorLabels.isOwnedBy(entry.labels(), owner)) {
+                LOG.warn("'{}' was registered twice (a create retried after its answer was lost landed late): deleting entry {}",
+                        identifier, entry.id());
+                cleanups.add(applyOne(new PlannedChange(ChangeAction.DELETE, identifier, entry.name(), Optional.of(entry.id()),
+                        Optional.empty(), "duplicate left by a create whose answer was lost")));
+            }
+        }
+        return cleanups;
     }
 
     private ItemOutcome applyOne(PlannedChange change) {

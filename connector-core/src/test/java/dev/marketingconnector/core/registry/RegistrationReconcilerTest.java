@@ -335,4 +335,38 @@ class RegistrationReconcilerTest {
         assertThat(plain.plan(desired(api("A", "Api A"))).hasWrites()).isFalse();
         assertThat(registry.entriesRead()).isZero();
     }
+
+    @Test
+    void aCreateThatLandedTwiceIsLeftOnceKeepingTheIdItReturned() {
+        ApplicationRegistry lateDuplicate = new ApplicationRegistry() {
+            @Override
+            public List<RegisteredEntry> list() {
+                return registry.list();
+            }
+
+            @Override
+            public String create(Registration registration) {
+                registry.create(registration);
+                return registry.create(registration);
+            }
+
+            @Override
+            public void update(String id, Registration registration) {
+                registry.update(id, registration);
+            }
+
+            @Override
+            public void delete(String id) {
+                registry.delete(id);
+            }
+        };
+
+        ReconcileResult result = new RegistrationReconciler(lateDuplicate, OWNER).reconcile(desired(api("A", "Api A")), false);
+
+        String created = result.outcomes().get(0).registryId().orElseThrow();
+        assertThat(result.outcomes()).extracting(o -> o.change().action()).containsExactly(ChangeAction.CREATE, ChangeAction.DELETE);
+        assertThat(result.outcomes().get(1).change().reason()).contains("duplicate");
+        assertThat(result.succeeded()).isTrue();
+        assertThat(registry.list()).singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(created));
+    }
 }

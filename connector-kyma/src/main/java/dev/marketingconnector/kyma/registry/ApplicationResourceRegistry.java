@@ -8,9 +8,12 @@ import dev.marketingconnector.core.registration.BasicCredentials;
 import dev.marketingconnector.core.registration.ConnectorLabels;
 import dev.marketingconnector.core.registration.EventCatalogRegistration;
 import dev.marketingconnector.core.registration.OAuthCredentials;
+import dev.marketingconnector.core.registration.Credentials;
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.core.registry.LiveContent;
 import dev.marketingconnector.core.registry.RegisteredEntry;
+import dev.marketingconnector.core.registry.RegistrationField;
 import dev.marketingconnector.core.registry.RegistryException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -23,15 +26,20 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +64,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes are read-modify-write with the resource version, retried when somebody else changed
  *       the Application in between; services the connector did not write stay as they are. The
  *       Application is created when missing. A deleted or renamed service's Secret is removed.</li>
+ *   <li>Every request is retried on 429, 5xx, time-outs and connection errors
+ *       ({@link ApplicationResourceConfig#retry()}); a write of the Application that fails so is tried
+ *       again from a fresh read. {@link #connect} turns fabric8's own per-request retries off, so a write
+ *       is never re-sent blind against a resource version that may have moved. A create whose earlier
+ *       attempt went through (its answer lost) finds its service (the id is derived from the
+ *       identifier) and updates it in place: no duplicate.</li>
+ *   <li>{@link #read} shows each service as stored and the data of its Secret, so a display name,
+ *       target URL or password changed by hand is found and repaired.</li>
  * </ul>
  *
  * <p>Every write rewrites the one Application, so {@link #maxConcurrentWrites()} stays at the port's
@@ -81,11 +97,13 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
     private final ApplicationResourceConfig config;
     private final KubernetesClient client;
     private final boolean ownsClient;
+    private final RegistryRetry retry;
 
     ApplicationResourceRegistry(ApplicationResourceConfig config, KubernetesClient client, boolean ownsClient) {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
+        this.retry = new RegistryRetry("kyma-application", config.retry());
     }
 
     /**
@@ -103,6 +121,8 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
                         return builder.build();
                     })
                     .orElseGet(() -> Config.autoConfigure(null));
+            // The registry retries whole read-modify-write operations; fabric8 re-sending one request would not help.
+            kubernetes.setRequestRetryBackoffLimit(0);
             return new ApplicationResourceRegistry(config, new KubernetesClientBuilder().withConfig(kubernetes).build(), true);
         } catch (KubernetesClientException e) {
             throw new RegistryException(config.apiServerUrl().map(Object::toString).orElse("in-cluster API server"), e.getCode(),
@@ -131,17 +151,61 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         return entries;
     }
 
+    /**
+     * Each service and its Secret as stored: the service's display name, description, provider and
+     * labels, its entry's target and specification URL, API type and credentials (the Secret's data),
+     * plus drift in what only this registry writes (an entry's {@code centralGatewayUrl}, Secret name, the
+     * Events entry's URL). The Application is read once; Secrets at most
+     * {@link ApplicationResourceConfig#maxConcurrentReads()} at once.
+     */
+    @Override
+    public Map<String, LiveContent> read(Collection<String> ids) {
+        Snapshot snapshot = read();
+        Map<String, JsonNode> services = new LinkedHashMap<>();
+        for (String id : ids) {
+            snapshot.find(id).ifPresent(index -> services.put(id, snapshot.services().get(index)));
+        }
+        List<String> secretNames = services.values().stream().flatMap(service -> secretNames(service).stream()).distinct().toList();
+        Map<String, Secret> secrets = BoundedReads.read(secretNames, config.maxConcurrentReads(), "application-secret-read",
+                name -> Optional.ofNullable(getSecret(name)));
+        Map<String, LiveContent> contents = new LinkedHashMap<>();
+        services.forEach((id, service) -> contents.put(id, live(id, service, secrets)));
+        return contents;
+    }
+
     @Override
     public String create(Registration registration) {
         Objects.requireNonNull(registration, "registration");
         requireEventsUrl(registration);
         String id = ServiceNames.serviceId(config.applicationName(), registration.identifier());
+        AtomicBoolean mayHaveCreated = new AtomicBoolean();
+        return retry.call(() -> {
+            try {
+                return createOnce(registration, id, mayHaveCreated.get());
+            } catch (RegistryRetry.TransientFailure failure) {
+                mayHaveCreated.set(true);
+                throw failure;
+            }
+        });
+    }
+
+    /** @param mayHaveCreated an earlier attempt failed in a way that leaves open whether it added the service */
+    private String createOnce(Registration registration, String id, boolean mayHaveCreated) {
         String writtenSecret = null;
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
-            if (snapshot.find(id).isPresent()) {
-                throw new RegistryException(applicationEndpoint(), 409, "Application '" + config.applicationName()
-                        + "' already has the service '" + registration.identifier() + "' (id " + id + ")");
+            Optional<Integer> existing = snapshot.find(id);
+            if (existing.isPresent()) {
+                if (!mayHaveCreated
+                        || !text(snapshot.services().get(existing.get()), "identifier").equals(Optional.of(registration.identifier()))) {
+                    throw new RegistryException(applicationEndpoint(), 409, "Application '" + config.applicationName()
+                            + "' already has the service '" + registration.identifier() + "' (id " + id + ")");
+                }
+                // An earlier attempt went through (its answer was lost): make that service what it should be.
+                LOG.info("Application '{}' already has the service '{}' (an earlier attempt went through); updating it in place",
+                        config.applicationName(), registration.identifier());
+                updateOnce(id, registration);
+                return id;
             }
             String name = ServiceNames.uniqueServiceName(registration.name(), id, snapshot.names(null));
             Optional<String> secret = secretNameFor(registration, name, id);
@@ -161,11 +225,12 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
                 if (e.getCode() == 409 && attempt < config.maxConflictRetries()) {
                     continue;
                 }
-                if (writtenSecret != null) {
+                RuntimeException failure = failure("add '" + registration.identifier() + "' to", e);
+                if (writtenSecret != null && !(failure instanceof RegistryRetry.TransientFailure)) {
                     deleteSecretQuietly(writtenSecret);
                 }
-                throw failure("add '" + registration.identifier() + "' to", e);
-            } catch (RuntimeException e) {
+                throw failure;
+            } catch (RegistryException e) {
                 if (writtenSecret != null) {
                     deleteSecretQuietly(writtenSecret);
                 }
@@ -178,6 +243,13 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
     public void update(String id, Registration registration) {
         Objects.requireNonNull(registration, "registration");
         requireEventsUrl(registration);
+        retry.call(() -> {
+            updateOnce(id, registration);
+            return id;
+        });
+    }
+
+    private void updateOnce(String id, Registration registration) {
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
             int index = snapshot.find(id).orElseThrow(() -> notFound(id));
@@ -194,8 +266,11 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
                 if (e.getCode() == 409 && attempt < config.maxConflictRetries()) {
                     continue;
                 }
-                secret.filter(s -> !secretNames(old).contains(s)).ifPresent(this::deleteSecretQuietly);
-                throw failure("update '" + registration.identifier() + "' in", e);
+                RuntimeException failure = failure("update '" + registration.identifier() + "' in", e);
+                if (!(failure instanceof RegistryRetry.TransientFailure)) {
+                    secret.filter(s -> !secretNames(old).contains(s)).ifPresent(this::deleteSecretQuietly);
+                }
+                throw failure;
             }
             for (String previous : secretNames(old)) {
                 if (!secret.equals(Optional.of(previous))) {
@@ -206,8 +281,24 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         }
     }
 
+    /** Deletes the service; when a retry finds it gone, the attempt whose answer was lost deleted it. */
     @Override
     public void delete(String id) {
+        AtomicInteger attempts = new AtomicInteger();
+        retry.call(() -> {
+            boolean retrying = attempts.incrementAndGet() > 1;
+            try {
+                deleteOnce(id);
+            } catch (RegistryException e) {
+                if (!(retrying && e.status() == 404)) {
+                    throw e;
+                }
+            }
+            return id;
+        });
+    }
+
+    private void deleteOnce(String id) {
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
             int index = snapshot.find(id).orElseThrow(() -> notFound(id));
@@ -259,7 +350,12 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         }
     }
 
+    /** The Application as it is now, read with retries. */
     private Snapshot read() {
+        return retry.call(this::readOnce);
+    }
+
+    private Snapshot readOnce() {
         GenericKubernetesResource resource;
         try {
             resource = client.genericKubernetesResources(APPLICATIONS).withName(config.applicationName()).get();
@@ -363,6 +459,13 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
     }
 
     private void writeSecret(String name, Registration registration) {
+        retry.call(() -> {
+            writeSecretOnce(name, registration);
+            return name;
+        });
+    }
+
+    private void writeSecretOnce(String name, Registration registration) {
         ApiRegistration api = (ApiRegistration) registration;
         Map<String, String> data = new LinkedHashMap<>();
         if (api.credentials() instanceof BasicCredentials basic) {
@@ -391,12 +494,19 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         try {
             client.secrets().inNamespace(config.credentialsNamespace()).resource(secret).createOr(NonDeletingOperation::update);
         } catch (KubernetesClientException e) {
-            throw new RegistryException(secretEndpoint(name), e.getCode(), "Cannot write the credentials Secret of '"
-                    + registration.identifier() + "': " + reason(e), e);
+            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot write the credentials Secret of '"
+                    + registration.identifier() + "': " + reason(e), e), e);
         }
     }
 
     private void deleteSecretIfOwned(String name) {
+        retry.call(() -> {
+            deleteSecretIfOwnedOnce(name);
+            return name;
+        });
+    }
+
+    private void deleteSecretIfOwnedOnce(String name) {
         try {
             Secret secret = client.secrets().inNamespace(config.credentialsNamespace()).withName(name).get();
             if (secret == null) {
@@ -409,16 +519,99 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
             }
             client.secrets().inNamespace(config.credentialsNamespace()).withName(name).delete();
         } catch (KubernetesClientException e) {
-            throw new RegistryException(secretEndpoint(name), e.getCode(), "Cannot delete the credentials Secret: " + reason(e), e);
+            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot delete the credentials Secret: " + reason(e), e), e);
         }
     }
 
     private void deleteSecretQuietly(String name) {
         try {
             deleteSecretIfOwned(name);
-        } catch (RegistryException e) {
+        } catch (RegistryException | RegistryRetry.TransientFailure e) {
             LOG.warn("Could not remove Secret {}/{} after a failed write: {}", config.credentialsNamespace(), name, e.getMessage());
         }
+    }
+
+    private Secret getSecret(String name) {
+        return retry.call(() -> getSecretOnce(name));
+    }
+
+    private Secret getSecretOnce(String name) {
+        try {
+            return client.secrets().inNamespace(config.credentialsNamespace()).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot read the credentials Secret: " + reason(e), e), e);
+        }
+    }
+
+    // --- reading back ---
+
+    /** A service as stored, as a registration, with its Secret's data and drift in the fields only this registry writes. */
+    private LiveContent live(String id, JsonNode service, Map<String, Secret> secrets) {
+        String identifier = text(service, "identifier").orElse(id);
+        String displayName = text(service, "displayName").orElse("");
+        String description = text(service, "description").orElse("");
+        String provider = text(service, "providerDisplayName").orElse("");
+        String serviceName = text(service, "name").orElse("");
+        Map<String, String> labels = new LinkedHashMap<>();
+        JsonNode labelNode = service.get("labels");
+        if (labelNode != null && labelNode.isObject()) {
+            labelNode.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        }
+        List<String> drift = new ArrayList<>();
+        JsonNode entries = service.path("entries");
+        if (entries.size() != 1) {
+            drift.add("entries");
+        }
+        JsonNode entry = entries.path(0);
+        if ("Events".equals(text(entry, "type").orElse(""))) {
+            if (!text(entry, "specificationUrl").equals(config.eventsSpecificationUrl().map(URI::toString))) {
+                drift.add("entry.specificationUrl");
+            }
+            return new LiveContent(new EventCatalogRegistration(identifier, displayName, description, provider,
+                    ServiceDetails.JSON.createObjectNode(), labels), Set.of(RegistrationField.EVENTS_SPEC), drift);
+        }
+        URI target = ServiceDetails.uri(text(entry, "targetUrl").orElse(""));
+        URI specification = ServiceDetails.uri(text(entry, "specificationUrl").orElse(""));
+        String gateway = stripSlash(config.centralGatewayUrl().toString()) + "/" + config.applicationName() + "/" + serviceName;
+        if (!text(entry, "centralGatewayUrl").equals(Optional.of(gateway))) {
+            drift.add("entry.centralGatewayUrl");
+        }
+        JsonNode credentials = entry.path("credentials");
+        String secretName = text(credentials, "secretName").orElse("");
+        if (!secretName.equals(ServiceNames.secretName(config.applicationName(), serviceName, id))) {
+            drift.add("entry.credentials.secretName");
+        }
+        Map<String, String> data = secretData(secrets.get(secretName));
+        Credentials stored;
+        if ("OAuth".equals(text(credentials, "type").orElse(""))) {
+            stored = new OAuthCredentials(ServiceDetails.uri(text(credentials, "authenticationUrl").orElse("")),
+                    data.getOrDefault("clientId", ""), dev.marketingconnector.core.config.Secret.of(data.getOrDefault("clientSecret", "")));
+        } else {
+            Optional<URI> csrf = text(credentials.path("csrfInfo"), "tokenEndpointURL").map(ServiceDetails::uri);
+            stored = new BasicCredentials(data.getOrDefault("username", ""),
+                    dev.marketingconnector.core.config.Secret.of(data.getOrDefault("password", "")), csrf);
+            if (!"Basic".equals(text(credentials, "type").orElse(""))) {
+                drift.add("entry.credentials.type");
+            }
+        }
+        return new LiveContent(new ApiRegistration(identifier, displayName, description, provider, target, specification,
+                text(entry, "apiType").orElse(""), stored, labels), Set.of(), drift);
+    }
+
+    /** A Secret's data, decoded; none when it is missing (so its fields show as drift). */
+    private static Map<String, String> secretData(Secret secret) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (secret == null || secret.getData() == null) {
+            return data;
+        }
+        secret.getData().forEach((key, value) -> {
+            try {
+                data.put(key, new String(Base64.getDecoder().decode(value == null ? "" : value), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notBase64) {
+                data.put(key, "");
+            }
+        });
+        return data;
     }
 
     // --- errors ---
@@ -434,9 +627,32 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         return new RegistryException(applicationEndpoint(), 404, "Application '" + config.applicationName() + "' has no service with id '" + id + "'");
     }
 
-    private RegistryException failure(String what, KubernetesClientException e) {
-        return new RegistryException(applicationEndpoint(), e.getCode(), "Cannot " + what + " Application '"
-                + config.applicationName() + "': " + reason(e), e);
+    private RuntimeException failure(String what, KubernetesClientException e) {
+        return classify(new RegistryException(applicationEndpoint(), e.getCode(), "Cannot " + what + " Application '"
+                + config.applicationName() + "': " + reason(e), e), e);
+    }
+
+    /** A failure that may pass (429, 5xx, a time-out or connection error) as a transient one the retry repeats. */
+    private static RuntimeException classify(RegistryException failure, KubernetesClientException e) {
+        return isTransient(e) ? new RegistryRetry.TransientFailure(failure, Optional.empty(), true) : failure;
+    }
+
+    static boolean isTransient(KubernetesClientException e) {
+        if (RegistryRetry.TRANSIENT_STATUSES.contains(e.getCode())) {
+            return true;
+        }
+        if (e.getCode() > 0) {
+            return false;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return false;
+            }
+            if (cause instanceof java.io.IOException || cause instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(KubernetesClientException e) {

@@ -76,6 +76,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * try (MockKyma kyma = new MockKyma()) {
  *     kyma.failNext(503, 2);              // the next two calls answer 503
  *     kyma.failRandomly(0.3, 503);        // then 30 % of event calls (seeded, repeatable)
+ *     kyma.failRandomly(Route.REGISTRY, 0.3, 7L, Failure.UNAVAILABLE, Failure.CUT_AFTER_APPLYING); // any route
  *     ... publish to kyma.publishUrl() ...
  *     assertThat(kyma.events()).extracting(ReceivedEvent::id) ...
  * }
@@ -89,6 +90,8 @@ public final class MockKyma implements AutoCloseable {
     public static final int MAX_EVENT_BODY_BYTES = 64 * 1024;
     /** What the registry returns instead of a password or client secret. */
     public static final String MASKED_SECRET = "********";
+    /** How long a {@link Failure#STALL_AFTER_APPLYING} answer waits unless {@link #stallFor(Duration)} says otherwise. */
+    public static final Duration DEFAULT_STALL = Duration.ofSeconds(30);
 
     /** The routes MockKyma serves. */
     public enum Route {
@@ -114,6 +117,19 @@ public final class MockKyma implements AutoCloseable {
         BINARY,
         /** CloudEvents structured mode: {@code application/cloudevents+json}. */
         STRUCTURED
+    }
+
+    /** How a request picked for a fault by {@link #failRandomly(Route, double, long, Failure...)} or {@link #failNext(Route, Failure, int)} fails. */
+    public enum Failure {
+        /** Answers 503 before doing anything. */
+        UNAVAILABLE,
+        /**
+         * Does what was asked (registers, updates, deletes, accepts the event), then closes the connection
+         * without an answer: the client cannot tell whether its request took effect.
+         */
+        CUT_AFTER_APPLYING,
+        /** Does what was asked, then answers only after {@link #stallFor(Duration)}: past the client's timeout. */
+        STALL_AFTER_APPLYING
     }
 
     /**
@@ -177,6 +193,12 @@ public final class MockKyma implements AutoCloseable {
     private record Fault(Route route, int status) {
     }
 
+    private record RouteFailure(Route route, Failure failure) {
+    }
+
+    private record RandomFailures(double fraction, Random random, List<Failure> failures) {
+    }
+
     private record Problem(String field, String type, String message) {
     }
 
@@ -219,6 +241,11 @@ public final class MockKyma implements AutoCloseable {
     private boolean outage;
     private Instant outageUntil;
     private String retryAfter;
+    private final Deque<RouteFailure> routeFailures = new ArrayDeque<>();
+    private final Map<Route, RandomFailures> randomFailures = new java.util.EnumMap<>(Route.class);
+    private Duration stall = DEFAULT_STALL;
+    private boolean duplicateIdentifiers;
+    private final Map<Failure, Integer> failuresInjected = new java.util.EnumMap<>(Failure.class);
 
     /** A MockKyma on a free loopback port, plain HTTP, started. */
     public MockKyma() {
@@ -441,6 +468,72 @@ public final class MockKyma implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A {@code fraction} of the requests to {@code route} fail, each in one of the {@code failures} ways
+     * (chosen evenly), picked by a random of its own with this {@code seed}; 0 turns it off. Applies to
+     * every route, the registry included, and works alongside the other faults.
+     */
+    public synchronized MockKyma failRandomly(Route route, double fraction, long seed, Failure... failures) {
+        Objects.requireNonNull(route, "route");
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in [0, 1], got " + fraction);
+        }
+        if (failures.length == 0 && fraction > 0) {
+            throw new IllegalArgumentException("name at least one failure");
+        }
+        if (fraction == 0) {
+            randomFailures.remove(route);
+        } else {
+            randomFailures.put(route, new RandomFailures(fraction, new Random(seed), List.of(failures)));
+        }
+        return this;
+    }
+
+    /** The next {@code count} requests to {@code route} fail this way. */
+    public synchronized MockKyma failNext(Route route, Failure failure, int count) {
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(failure, "failure");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            routeFailures.add(new RouteFailure(route, failure));
+        }
+        return this;
+    }
+
+    /** How long a {@link Failure#STALL_AFTER_APPLYING} answer waits (default {@link #DEFAULT_STALL}). */
+    public synchronized MockKyma stallFor(Duration stall) {
+        Objects.requireNonNull(stall, "stall");
+        if (stall.isNegative()) {
+            throw new IllegalArgumentException("stall must not be negative, got " + stall);
+        }
+        this.stall = stall;
+        return this;
+    }
+
+    /**
+     * Whether the registry accepts a second service with an identifier it already has (off by default:
+     * 409). On, it shows what a client that repeats a create whose outcome it did not learn leaves behind.
+     */
+    public synchronized MockKyma acceptDuplicateIdentifiers(boolean accept) {
+        this.duplicateIdentifiers = accept;
+        return this;
+    }
+
+    /** How many requests failed in this way so far (by {@link #failNext(Route, Failure, int)} or at random). */
+    public synchronized int failuresInjected(Failure failure) {
+        return failuresInjected.getOrDefault(failure, 0);
+    }
+
+    /** Services of the Application that share an identifier with another, by identifier. */
+    public synchronized Map<String, Integer> duplicateIdentifiers(String application) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        services(application).forEach(s -> s.identifier().ifPresent(id -> counts.merge(id, 1, Integer::sum)));
+        counts.values().removeIf(n -> n < 2);
+        return counts;
+    }
+
     /** Forgets services, events, requests and faults. */
     public synchronized void reset() {
         services.clear();
@@ -453,6 +546,11 @@ public final class MockKyma implements AutoCloseable {
         outage = false;
         outageUntil = null;
         retryAfter = null;
+        routeFailures.clear();
+        randomFailures.clear();
+        stall = DEFAULT_STALL;
+        duplicateIdentifiers = false;
+        failuresInjected.clear();
     }
 
     /** Stops at once; requests in progress are cut off. */
@@ -481,12 +579,17 @@ public final class MockKyma implements AutoCloseable {
             Optional<Route> route = route(path);
             Response response;
             Duration delay;
-            response = respond(route, method, path, exchange, body);
+            Failure failure = route.map(this::pickFailure).orElse(null);
+            response = failure == Failure.UNAVAILABLE ? injected(route.get(), 503, "injected failure: unavailable")
+                    : respond(route, method, path, exchange, body);
             synchronized (this) {
-                requests.add(new RecordedRequest(route, method, path, response.status(), clientPrincipal(exchange)));
-                delay = latency;
+                requests.add(new RecordedRequest(route, method, path, failure == Failure.CUT_AFTER_APPLYING ? 0 : response.status(),
+                        clientPrincipal(exchange)));
+                delay = failure == Failure.STALL_AFTER_APPLYING ? latency.plus(stall) : latency;
             }
-            if (delay.isZero()) {
+            if (failure == Failure.CUT_AFTER_APPLYING) {
+                exchange.close();
+            } else if (delay.isZero()) {
                 send(exchange, response);
             } else {
                 delayer.schedule(() -> send(exchange, response), delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -495,6 +598,27 @@ public final class MockKyma implements AutoCloseable {
             send(exchange, new Response(500, "application/json", bytes(JSON.createObjectNode().put("code", 500)
                     .put("error", "MockKyma failed: " + e))));
         }
+    }
+
+    /** The failure of this request, if one was asked for (next ones first, then at random). */
+    private synchronized Failure pickFailure(Route route) {
+        Failure failure = null;
+        for (Iterator<RouteFailure> it = routeFailures.iterator(); it.hasNext(); ) {
+            RouteFailure next = it.next();
+            if (next.route() == route) {
+                it.remove();
+                failure = next.failure();
+                break;
+            }
+        }
+        RandomFailures random = randomFailures.get(route);
+        if (failure == null && random != null && random.random().nextDouble() < random.fraction()) {
+            failure = random.failures().get(random.random().nextInt(random.failures().size()));
+        }
+        if (failure != null) {
+            failuresInjected.merge(failure, 1, Integer::sum);
+        }
+        return failure;
     }
 
     /** Faults are decided under the lock; events are validated outside it, so parallel publishers are not serialised. */
@@ -589,7 +713,7 @@ public final class MockKyma implements AutoCloseable {
                     if (problems != null) {
                         return registryError(400, problems);
                     }
-                    String conflict = identifierConflict(byId, details, null);
+                    String conflict = duplicateIdentifiers ? null : identifierConflict(byId, details, null);
                     if (conflict != null) {
                         return registryError(409, conflict);
                     }
@@ -618,7 +742,7 @@ public final class MockKyma implements AutoCloseable {
                 if (problems != null) {
                     return registryError(400, problems);
                 }
-                String conflict = identifierConflict(byId, details, id);
+                String conflict = duplicateIdentifiers ? null : identifierConflict(byId, details, id);
                 if (conflict != null) {
                     return registryError(409, conflict);
                 }
