@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +39,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,28 +281,34 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         }
     }
 
-    /** Deletes the service; when a retry finds it gone, the attempt whose answer was lost deleted it. */
+    /**
+     * Deletes the service and its Secret; when a retry finds the service gone, the attempt whose answer
+     * was lost removed it, and only its Secret is left to delete.
+     */
     @Override
     public void delete(String id) {
         AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<JsonNode> removed = new AtomicReference<>();
         retry.call(() -> {
             boolean retrying = attempts.incrementAndGet() > 1;
             try {
-                deleteOnce(id);
+                deleteOnce(id, removed);
             } catch (RegistryException e) {
-                if (!(retrying && e.status() == 404)) {
+                if (!(retrying && e.status() == 404 && removed.get() != null)) {
                     throw e;
                 }
+                secretNames(removed.get()).forEach(this::deleteSecretIfOwned);
             }
             return id;
         });
     }
 
-    private void deleteOnce(String id) {
+    private void deleteOnce(String id, AtomicReference<JsonNode> removed) {
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
             int index = snapshot.find(id).orElseThrow(() -> notFound(id));
             JsonNode old = snapshot.services().get(index);
+            removed.set(old);
             try {
                 ArrayNode services = snapshot.services().deepCopy();
                 services.remove(index);
@@ -458,14 +464,51 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         return names;
     }
 
+    /**
+     * Creates or replaces the Secret, one request at a time, each retried on its own: a read, then a
+     * create (when missing) or a replace on the read's resource version (when its data or labels differ).
+     * A 409 (created or changed meanwhile, perhaps by this very write whose answer was lost) reads again.
+     */
     private void writeSecret(String name, Registration registration) {
-        retry.call(() -> {
-            writeSecretOnce(name, registration);
-            return name;
-        });
+        Secret wanted = secret(name, registration);
+        for (int attempt = 0; ; attempt++) {
+            Secret existing = getSecret(name);
+            try {
+                if (existing == null) {
+                    retry.call(() -> secretRequest(name, registration, s -> s.resource(wanted).create()));
+                } else if (!holds(existing, wanted)) {
+                    Secret replacement = new SecretBuilder(wanted).editMetadata()
+                            .withResourceVersion(existing.getMetadata().getResourceVersion()).endMetadata().build();
+                    retry.call(() -> secretRequest(name, registration, s -> s.resource(replacement).update()));
+                }
+                return;
+            } catch (RegistryException e) {
+                if (e.status() != 409 || attempt >= config.maxConflictRetries()) {
+                    throw e;
+                }
+            }
+        }
     }
 
-    private void writeSecretOnce(String name, Registration registration) {
+    private Secret secretRequest(String name, Registration registration,
+            java.util.function.Function<io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Secret, io.fabric8.kubernetes.api.model.SecretList,
+                    io.fabric8.kubernetes.client.dsl.Resource<Secret>>, Secret> request) {
+        try {
+            return request.apply(client.secrets().inNamespace(config.credentialsNamespace()));
+        } catch (KubernetesClientException e) {
+            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot write the credentials Secret of '"
+                    + registration.identifier() + "': " + reason(e), e), e);
+        }
+    }
+
+    /** True when the Secret already holds this data and carries these labels. */
+    private static boolean holds(Secret existing, Secret wanted) {
+        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels();
+        return Objects.equals(existing.getData(), wanted.getData()) && Objects.equals(existing.getType(), wanted.getType())
+                && labels.entrySet().containsAll(wanted.getMetadata().getLabels().entrySet());
+    }
+
+    private Secret secret(String name, Registration registration) {
         ApiRegistration api = (ApiRegistration) registration;
         Map<String, String> data = new LinkedHashMap<>();
         if (api.credentials() instanceof BasicCredentials basic) {
@@ -486,41 +529,32 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         if (owner != null && owner.length() <= 63 && LABEL_VALUE.matcher(owner).matches()) {
             labels.put(ConnectorLabels.OWNER, owner);
         }
-        Secret secret = new SecretBuilder()
+        return new SecretBuilder()
                 .withNewMetadata().withName(name).withNamespace(config.credentialsNamespace()).withLabels(labels).endMetadata()
                 .withType("Opaque")
                 .withData(encoded)
                 .build();
-        try {
-            client.secrets().inNamespace(config.credentialsNamespace()).resource(secret).createOr(NonDeletingOperation::update);
-        } catch (KubernetesClientException e) {
-            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot write the credentials Secret of '"
-                    + registration.identifier() + "': " + reason(e), e), e);
-        }
     }
 
+    /** Deletes the Secret if the connector wrote it (it has the managed-by label); a read and a delete, each retried. */
     private void deleteSecretIfOwned(String name) {
-        retry.call(() -> {
-            deleteSecretIfOwnedOnce(name);
-            return name;
-        });
-    }
-
-    private void deleteSecretIfOwnedOnce(String name) {
-        try {
-            Secret secret = client.secrets().inNamespace(config.credentialsNamespace()).withName(name).get();
-            if (secret == null) {
-                return;
-            }
-            Map<String, String> labels = secret.getMetadata().getLabels();
-            if (labels == null || !ConnectorLabels.MANAGED_BY_VALUE.equals(labels.get(ConnectorLabels.MANAGED_BY))) {
-                LOG.info("Leaving Secret {}/{} in place: it was not written by the connector", config.credentialsNamespace(), name);
-                return;
-            }
-            client.secrets().inNamespace(config.credentialsNamespace()).withName(name).delete();
-        } catch (KubernetesClientException e) {
-            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot delete the credentials Secret: " + reason(e), e), e);
+        Secret secret = getSecret(name);
+        if (secret == null) {
+            return;
         }
+        Map<String, String> labels = secret.getMetadata().getLabels();
+        if (labels == null || !ConnectorLabels.MANAGED_BY_VALUE.equals(labels.get(ConnectorLabels.MANAGED_BY))) {
+            LOG.info("Leaving Secret {}/{} in place: it was not written by the connector", config.credentialsNamespace(), name);
+            return;
+        }
+        retry.call(() -> {
+            try {
+                return client.secrets().inNamespace(config.credentialsNamespace()).withName(name).delete();
+            } catch (KubernetesClientException e) {
+                throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot delete the credentials Secret: "
+                        + reason(e), e), e);
+            }
+        });
     }
 
     private void deleteSecretQuietly(String name) {

@@ -49,6 +49,7 @@ final class FaultyProxy implements AutoCloseable {
     private final Random random;
     private final double fraction;
     private final Duration stall;
+    private final java.util.Deque<String[]> nextFaults = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     FaultyProxy(URI target, double fraction, long seed, Duration stall) {
         this.target = target;
@@ -77,7 +78,18 @@ final class FaultyProxy implements AutoCloseable {
         return requests.get();
     }
 
-    private Fault pick() {
+    /** The next request with this method whose path contains {@code pathPart} fails this way. */
+    FaultyProxy failNext(Fault fault, String method, String pathPart) {
+        nextFaults.add(new String[] {fault.name(), method, pathPart});
+        return this;
+    }
+
+    private Fault pick(HttpExchange exchange) {
+        for (String[] next : nextFaults) {
+            if (next[1].equals(exchange.getRequestMethod()) && exchange.getRequestURI().getPath().contains(next[2]) && nextFaults.remove(next)) {
+                return Fault.valueOf(next[0]);
+            }
+        }
         synchronized (random) {
             if (random.nextDouble() >= fraction) {
                 return null;
@@ -88,7 +100,7 @@ final class FaultyProxy implements AutoCloseable {
 
     private void handle(HttpExchange exchange) {
         requests.incrementAndGet();
-        Fault fault = pick();
+        Fault fault = pick(exchange);
         if (fault != null) {
             injected.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
         }
