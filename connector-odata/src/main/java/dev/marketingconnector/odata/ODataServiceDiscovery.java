@@ -74,6 +74,12 @@ import org.slf4j.LoggerFactory;
  * <tr><td>401, for any service</td><td>the run stops at once and throws one {@link AuthenticationFailedException}</td></tr>
  * </table>
  *
+ * <p><b>One logon first.</b> SAP locks a user after a few failed logons ({@code login/fails_to_user_lock},
+ * 5 by default), and a wrong password would otherwise fail once per parallel worker. So services are
+ * checked one at a time until an answer proves the logon (the service document answered 200 with
+ * OData, or 403/404: the user logged on but has no arrangement for that service); only then do the
+ * others go out in parallel. A 401 on the way stops the run: at most one failed logon per run.
+ *
  * <p>At most {@link DiscoveryConfig#parallelism()} services are checked at once, over one
  * {@link HttpClient} that keeps its connections for the next run. Instances are thread-safe;
  * runs may overlap.
@@ -123,9 +129,22 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         Instant started = config.clock().instant();
         Run run = new Run(catalog, progress, started.plus(config.deadline()));
         List<CatalogService> services = catalog.services();
-        for (int i = 0; i < services.size(); i++) {
+        int first = 0;
+        // The logon check: one service at a time, on this thread, until an answer proves the credentials.
+        while (first < services.size() && !run.logonConfirmed && !run.stopped && run.timeLeft()) {
+            run.check(first++);
+            if (Thread.currentThread().isInterrupted()) {
+                run.stop();
+                throw new DiscoveryException(config.systemUrl().toString(), "Discovery at " + config.systemUrl() + " was interrupted");
+            }
+        }
+        for (int i = first; i < services.size() && !run.stopped; i++) {
             int index = i;
-            run.pool.execute(() -> run.check(index));
+            try {
+                run.pool.execute(() -> run.check(index));
+            } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+                break;
+            }
         }
         run.pool.shutdown();
         boolean finished;
@@ -141,7 +160,7 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         }
         AuthenticationFailedException authFailure = run.authFailure.get();
         if (authFailure != null) {
-            throw authFailure;
+            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name(), run.rejectedLogons.get());
         }
         List<DiscoveredService> results = new ArrayList<>(services.size());
         for (int i = 0; i < services.size(); i++) {
@@ -176,7 +195,10 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         private final AtomicReferenceArray<DiscoveredService> results;
         private final AtomicReference<AuthenticationFailedException> authFailure = new AtomicReference<>();
         private final Retry retry;
+        private final AtomicInteger rejectedLogons = new AtomicInteger();
         private volatile boolean stopped;
+        /** An answer showed the system accepts the user's credentials. */
+        private volatile boolean logonConfirmed;
 
         Run(ServiceCatalog catalog, Consumer<DiscoveredService> progress, Instant deadline) {
             this.catalog = catalog;
@@ -323,7 +345,10 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         HttpResponse<byte[]> response = document.response();
         int status = response.statusCode();
         if (status == 401) {
-            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name());
+            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name(), run.rejectedLogons.incrementAndGet());
+        }
+        if (status == 403 || status == 404 || (status == 200 && !isHtml(response))) {
+            run.logonConfirmed = true;
         }
         if (status == 403 || status == 404) {
             return notActive(service, ServiceStatus.INACTIVE, "HTTP " + status
@@ -354,7 +379,7 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         }
         HttpResponse<byte[]> metadataResponse = metadataExchange.response();
         if (metadataResponse.statusCode() == 401) {
-            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name());
+            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name(), run.rejectedLogons.incrementAndGet());
         }
         other = unexpected(service, "$metadata", metadataExchange);
         if (other.isPresent()) {
