@@ -120,7 +120,7 @@ class CurrentKymaProcessIT {
     }
 
     @Test
-    void registerWritesTheApplicationAndSecretsThenFindsNothingToChange() throws Exception {
+    void registerWritesTheApplicationAndSecretsFindsNothingToChangeThenRepairsHandEdits() throws Exception {
         JarProcess.Result first = jar.run(environment(), "register");
 
         assertThat(first.exitCode()).as(first.all()).isZero();
@@ -152,6 +152,49 @@ class CurrentKymaProcessIT {
         assertThat(services()).isEqualTo(services);
         assertThat(first.all() + second.all()).doesNotContain(MockMarketingSystem.DEFAULT_PASSWORD, CLIENT_SECRET)
                 .doesNotContain("Exception");
+
+        // Somebody edits by hand: a display name and target URL in the Application, a password in a Secret.
+        String contactsId = editApplicationByHand("API_MKT_CONTACT_SRV;v=0002");
+        Secret edited = secrets().get(0);
+        edited.getData().put("password", Base64.getEncoder().encodeToString("typed-by-hand".getBytes(StandardCharsets.UTF_8)));
+        client.secrets().inNamespace(NAMESPACE).resource(edited).update();
+        JsonNode editedServices = services();
+
+        JarProcess.Result dryRun = jar.run(environment(), "register", "--dry-run");
+
+        assertThat(dryRun.exitCode()).as(dryRun.all()).isZero();
+        assertThat(dryRun.out()).contains("update (planned)", "drift: name, api.targetUrl", "drift: api.credentials.password",
+                "planned: created 0, updated 2, deleted 0, unchanged 25");
+        assertThat(services()).isEqualTo(editedServices);
+
+        JarProcess.Result repair = jar.run(environment(), "register");
+
+        assertThat(repair.exitCode()).as(repair.all()).isZero();
+        assertThat(repair.out()).contains("created 0, updated 2, deleted 0, unchanged 25, failed 0");
+        assertThat(services()).isEqualTo(services);
+        assertThat(services()).filteredOn(s -> s.path("id").asText().equals(contactsId)).hasSize(1);
+        assertThat(secrets()).hasSize(26).allSatisfy(secret ->
+                assertThat(decoded(secret, "password")).isEqualTo(MockMarketingSystem.DEFAULT_PASSWORD));
+        assertThat(dryRun.all() + repair.all()).doesNotContain("typed-by-hand", MockMarketingSystem.DEFAULT_PASSWORD);
+    }
+
+    /** {@code kubectl edit application}: another display name and target URL for one service; its id. */
+    private String editApplicationByHand(String serviceKey) {
+        GenericKubernetesResource application = client.genericKubernetesResources(APPLICATIONS).withName(APP).get();
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode spec = json.valueToTree(application.getAdditionalProperties().get("spec"));
+        String id = null;
+        for (JsonNode service : spec.path("services")) {
+            if (service.path("identifier").asText().endsWith("/" + serviceKey)) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) service).put("displayName", "Contacts (edited)");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) service.path("entries").get(0)).put("targetUrl", "https://elsewhere.example.com");
+                id = service.path("id").asText();
+            }
+        }
+        application.setAdditionalProperty("spec", json.convertValue(spec, Map.class));
+        client.genericKubernetesResources(APPLICATIONS).resource(application).update();
+        assertThat(id).isNotNull();
+        return id;
     }
 
     @Test
