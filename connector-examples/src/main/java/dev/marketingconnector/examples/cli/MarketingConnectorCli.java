@@ -98,7 +98,9 @@ public final class MarketingConnectorCli implements Callable<Integer> {
             root = root.getCause();
         }
         String where = where(root).or(() -> where(failure)).map(w -> " (" + w + ")").orElse("");
-        String what = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        // An Error (NoClassDefFoundError, OutOfMemoryError) names the problem best; an exception's root cause does.
+        Throwable shown = failure instanceof Error ? failure : root;
+        String what = shown.getClass().getSimpleName() + (shown.getMessage() == null ? "" : ": " + shown.getMessage());
         String line = "Unexpected error in '" + command + "': " + what;
         line = line.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
         if (line.length() > MAX_ERROR_LINE) {
