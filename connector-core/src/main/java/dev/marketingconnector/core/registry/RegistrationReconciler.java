@@ -98,8 +98,10 @@ public final class RegistrationReconciler {
                 .map(RegisteredEntry::id)
                 .toList();
         Map<String, LiveContent> contents = toRead.isEmpty() ? Map.of() : registry.read(toRead);
-        LOG.debug("Read back {} of {} own entries of Application '{}' to compare field by field", contents.size(), toRead.size(),
-                desired.applicationName());
+        if (!toRead.isEmpty()) {
+            LOG.info("Read back {} of {} own entries of Application '{}' to compare them field by field", contents.size(), toRead.size(),
+                    desired.applicationName());
+        }
         return plan(desired, actual, contents, owner);
     }
 

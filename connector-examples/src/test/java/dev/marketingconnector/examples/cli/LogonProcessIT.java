@@ -5,23 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import dev.marketingconnector.kyma.testing.MockKyma;
 import dev.marketingconnector.odata.testing.MockMarketingSystem;
-import dev.marketingconnector.odata.testing.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A wrong {@code BASIC_PASSWORD} through the jar: one failed logon per run, never one per discovery
- * worker, and in {@code run} none at all after the first until the credentials change. The mock tenant
- * records every request with the user it named; with a wrong password every one of them is a failed logon.
+ * A wrong {@code BASIC_PASSWORD} in {@code run}: one failed logon, then none at all until the
+ * credentials change, however many resyncs pass ({@code CliProcessIT} checks that {@code register}
+ * makes exactly one). The mock tenant records every request; with a wrong password each is a failed logon.
  */
 class LogonProcessIT {
 
@@ -60,23 +58,6 @@ class LogonProcessIT {
         env.put("REGISTRY_URL", kyma.registryUrl(APP).toString());
         env.put("EVENTS_URL", kyma.publishUrl().toString());
         return env;
-    }
-
-    private long logonsAs(String user) {
-        return marketing.requests().stream().map(RecordedRequest::user).filter(u -> u.equals(Optional.of(user))).count();
-    }
-
-    @Test
-    void registerWithAWrongPasswordTriesOneLogonAndSaysSo() throws Exception {
-        JarProcess.Result result = jar.run(settings(WRONG), "register");
-
-        assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
-        assertThat(result.out()).contains("rejected the credentials of communication user '" + MockMarketingSystem.DEFAULT_USER + "'",
-                "1 logon attempted; nothing registered.");
-        assertThat(marketing.requestCount()).as("requests with the wrong password").isEqualTo(1);
-        assertThat(logonsAs(MockMarketingSystem.DEFAULT_USER)).isEqualTo(1);
-        assertThat(kyma.services(APP)).isEmpty();
-        assertThat(result.all()).doesNotContain(WRONG);
     }
 
     @Test

@@ -1,7 +1,12 @@
 package dev.marketingconnector.kyma.registry;
 
+import dev.marketingconnector.core.catalog.ServiceCatalog;
+import dev.marketingconnector.core.registration.EventCatalogRegistration;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
 import dev.marketingconnector.core.registry.ApplicationRegistryContract;
+import dev.marketingconnector.core.registry.RegistrationReconciler;
+import dev.marketingconnector.core.testing.StaticServiceDiscovery;
+import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.marketingconnector.kyma.testing.MockKyma;
 import java.net.URI;
@@ -52,6 +57,26 @@ class RestApplicationRegistryContractTest extends ApplicationRegistryContract {
             throw new IllegalStateException(e);
         }
         return name;
+    }
+
+    /** The list holds no details, so each own entry is read once with GET …/{id}; foreign entries never. */
+    @org.junit.jupiter.api.Test
+    void readsEachOwnEntryOnceAndNoForeignOne() {
+        seedForeignEntry("Somebody Else's API");
+        String foreignId = registry.list().get(0).id();
+        ServiceCatalog catalog = ServiceCatalog.marketing();
+        var desired = new StaticServiceDiscovery().discover(catalog)
+                .toApplicationRegistration(APPLICATION, Optional.of(EventCatalogRegistration.of(catalog)));
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+        reconciler.reconcile(desired, false);
+        int before = kyma.requests().size();
+
+        reconciler.plan(desired);
+
+        java.util.List<MockKyma.RecordedRequest> reads = kyma.requests().subList(before, kyma.requests().size()).stream()
+                .filter(r -> r.method().equals("GET") && r.path().matches(".*/services/[^/]+")).toList();
+        org.assertj.core.api.Assertions.assertThat(reads).hasSize(catalog.services().size() + 1)
+                .noneMatch(r -> r.path().endsWith("/" + foreignId));
     }
 
     /** Kyma 1.x masks passwords in what it returns: a hand edit of one cannot be seen. */
