@@ -149,7 +149,8 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         run.pool.shutdown();
         boolean finished;
         try {
-            finished = run.pool.awaitTermination(config.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            long left = Duration.between(config.clock().instant(), run.deadline).toNanos();
+            finished = run.pool.awaitTermination(Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             run.stop();
             Thread.currentThread().interrupt();
