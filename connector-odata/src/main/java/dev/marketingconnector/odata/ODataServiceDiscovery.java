@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -76,9 +77,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One logon first.</b> SAP locks a user after a few failed logons ({@code login/fails_to_user_lock},
  * 5 by default), and a wrong password would otherwise fail once per parallel worker. So services are
- * checked one at a time until an answer proves the logon (the service document answered 200 with
- * OData, or 403/404: the user logged on but has no arrangement for that service); only then do the
- * others go out in parallel. A 401 on the way stops the run: at most one failed logon per run.
+ * checked one at a time until a service document's answer proves the logon (200 with OData, or
+ * 403/404: the user logged on but has no arrangement for that service); only then do the others go
+ * out in parallel. A 401 on the way stops the run: at most one failed logon per run.
  *
  * <p>At most {@link DiscoveryConfig#parallelism()} services are checked at once, over one
  * {@link HttpClient} that keeps its connections for the next run. Instances are thread-safe;
@@ -130,13 +131,24 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         Run run = new Run(catalog, progress, started.plus(config.deadline()));
         List<CatalogService> services = catalog.services();
         int first = 0;
-        // The logon check: one service at a time, on this thread, until an answer proves the credentials.
-        while (first < services.size() && !run.logonConfirmed && !run.stopped && run.timeLeft()) {
-            run.check(first++);
-            if (Thread.currentThread().isInterrupted()) {
-                run.stop();
-                throw new DiscoveryException(config.systemUrl().toString(), "Discovery at " + config.systemUrl() + " was interrupted");
+        // The logon check: one service at a time until its service document's answer proves the credentials.
+        try {
+            while (first < services.size() && !run.logonConfirmed && !run.stopped && run.timeLeft()) {
+                int index = first++;
+                CountDownLatch answered = new CountDownLatch(1);
+                run.probe = answered;
+                run.pool.execute(() -> run.check(index));
+                long left = Duration.between(config.clock().instant(), run.deadline).toNanos();
+                if (!answered.await(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
             }
+        } catch (InterruptedException e) {
+            run.stop();
+            Thread.currentThread().interrupt();
+            throw new DiscoveryException(config.systemUrl().toString(), "Discovery at " + config.systemUrl() + " was interrupted", e);
+        } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+            // a 401 stopped the run
         }
         for (int i = first; i < services.size() && !run.stopped; i++) {
             int index = i;
@@ -200,6 +212,8 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         private volatile boolean stopped;
         /** An answer showed the system accepts the user's credentials. */
         private volatile boolean logonConfirmed;
+        /** Released once the service being checked for the logon has its service document's answer. */
+        private volatile CountDownLatch probe = new CountDownLatch(0);
 
         Run(ServiceCatalog catalog, Consumer<DiscoveredService> progress, Instant deadline) {
             this.catalog = catalog;
@@ -247,8 +261,17 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
                 return;
             }
             CatalogService service = catalog.services().get(index);
+            CountDownLatch answered = probe;
             try {
-                DiscoveredService result = ODataServiceDiscovery.this.check(this, service);
+                checkAndRecord(index, service, answered::countDown);
+            } finally {
+                answered.countDown();
+            }
+        }
+
+        private void checkAndRecord(int index, CatalogService service, Runnable documentAnswered) {
+            try {
+                DiscoveredService result = ODataServiceDiscovery.this.check(this, service, documentAnswered);
                 if (!stopped) {
                     record(index, result);
                 }
@@ -332,7 +355,8 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         }
     }
 
-    private DiscoveredService check(Run run, CatalogService service) throws InterruptedException {
+    /** @param documentAnswered told as soon as the service document's answer is known (the logon check waits for it) */
+    private DiscoveredService check(Run run, CatalogService service, Runnable documentAnswered) throws InterruptedException {
         URI root;
         try {
             root = URI.create(config.systemUrl() + service.path());
@@ -351,6 +375,7 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         if (status == 403 || status == 404 || (status == 200 && !isHtml(response))) {
             run.logonConfirmed = true;
         }
+        documentAnswered.run();
         if (status == 403 || status == 404) {
             return notActive(service, ServiceStatus.INACTIVE, "HTTP " + status
                     + ": no communication arrangement opens it to user " + config.user().name());
