@@ -53,6 +53,8 @@ class LogonCheckTest {
 
     @Test
     void theFirstServiceIsCheckedAloneThenTheOthersInParallel() {
+        tenant.setLatency(Duration.ofMillis(50));
+
         DiscoveryReport report = discovery(MockMarketingSystem.DEFAULT_PASSWORD).discover(CATALOG);
 
         List<RecordedRequest> requests = tenant.requests();
@@ -64,7 +66,7 @@ class LogonCheckTest {
 
     @Test
     void a403ProvesTheLogonTheUserJustHasNoArrangementForThatService() {
-        tenant.deactivate(FIRST);
+        tenant.deactivate(FIRST).setLatency(Duration.ofMillis(50));
 
         DiscoveryReport report = discovery(MockMarketingSystem.DEFAULT_PASSWORD).discover(CATALOG);
 
