@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The jar against a Kyma 1.x registry that fails 30 % of its calls (503, or the request applied and
+ * The jar against a Kyma 1.x registry that fails 20 % of its calls (503, or the request applied and
  * the connection cut before the answer), with duplicate identifiers allowed so a careless retry would
  * show. Between the runs somebody edits an entry by hand; the next run repairs it in place.
  */
@@ -41,7 +41,7 @@ class FaultyRegistryProcessIT {
         marketing = new MockMarketingSystem();
         kyma = new MockKyma();
         kyma.acceptDuplicateIdentifiers(true)
-                .failRandomly(Route.REGISTRY, 0.3, 12L, Failure.UNAVAILABLE, Failure.UNAVAILABLE, Failure.CUT_AFTER_APPLYING);
+                .failRandomly(Route.REGISTRY, 0.2, 12L, Failure.UNAVAILABLE, Failure.UNAVAILABLE, Failure.CUT_AFTER_APPLYING);
     }
 
     @AfterEach

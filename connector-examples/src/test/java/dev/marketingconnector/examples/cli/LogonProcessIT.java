@@ -67,9 +67,9 @@ class LogonProcessIT {
         int port = JarProcess.freePort();
         JarProcess.Running run = jar.start(Map.of("HTTP_PORT", String.valueOf(port)), "run", "--resync", "1s", "--config", config.toString());
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> run.err().split("Registration stays suspended", -1).length > 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> run.err().split("Registration stays suspended", -1).length > 2);
 
-            assertThat(marketing.requestCount()).as("requests with the wrong password over three resyncs").isEqualTo(1);
+            assertThat(marketing.requestCount()).as("requests with the wrong password over two resyncs").isEqualTo(1);
             assertThat(run.out()).contains("1 logon attempted; nothing registered" + LogonGuard.SUSPENDED);
 
             writeProperties(config, settings(MockMarketingSystem.DEFAULT_PASSWORD));

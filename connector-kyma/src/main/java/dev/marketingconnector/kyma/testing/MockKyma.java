@@ -214,6 +214,14 @@ public final class MockKyma implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // As MockMarketingSystem does: without it every answer of the JDK server waits about 40 ms on the
+        // client's delayed ACK (Nagle). Read once, when the JDK's server configuration loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?");
     private static final Pattern VERSION = Pattern.compile("[a-zA-Z0-9]{1,4}");
     private static final Pattern VERSION_SUFFIX = Pattern.compile("v[0-9]+");

@@ -36,6 +36,12 @@ final class FaultyProxy implements AutoCloseable {
         STALL_AFTER_FORWARDING
     }
 
+    static {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "upgrade", "http2-settings",
             "expect", "keep-alive", "transfer-encoding", "te");
 

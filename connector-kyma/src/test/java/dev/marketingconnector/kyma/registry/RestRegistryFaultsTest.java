@@ -28,19 +28,12 @@ import org.junit.jupiter.api.Test;
 /** The REST registry against a registry that fails: MockKyma on loopback with injected failures. */
 class RestRegistryFaultsTest {
 
-    static {
-        // Without it the JDK server holds every answer about 40 ms (Nagle), as MockMarketingSystem notes.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private static final String APP = RestApplicationRegistryTest.APP;
     private static final String OWNER = "sap-marketing-cloud";
     /** Short waits and time-outs so the test is quick; the attempts are the defaults. */
     private static final RegistryRetryConfig QUICK = RegistryRetryConfig.builder()
             .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(100)).build();
-    private static final Duration TIMEOUT = Duration.ofMillis(250);
+    private static final Duration TIMEOUT = Duration.ofMillis(100);
 
     private MockKyma kyma;
 
@@ -171,7 +164,7 @@ class RestRegistryFaultsTest {
                     .failRandomly(Route.REGISTRY, 0.3, run, Failure.UNAVAILABLE, Failure.UNAVAILABLE, Failure.CUT_AFTER_APPLYING,
                             Failure.STALL_AFTER_APPLYING);
             RegistrationReconciler reconciler = new RegistrationReconciler(registry(RegistryRetryConfig.builder()
-                    .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(100)).build()), OWNER);
+                    .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(40)).build()), OWNER);
 
             ReconcileResult result = reconciler.reconcile(desired, false);
             boolean settled = result.succeeded() && reconciler.plan(desired).changes().stream()
