@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -73,6 +74,12 @@ import org.slf4j.LoggerFactory;
  * <tr><td>{@code $metadata} that cannot be read or parsed</td><td>{@code INVALID_METADATA}, with the parser's message</td></tr>
  * <tr><td>401, for any service</td><td>the run stops at once and throws one {@link AuthenticationFailedException}</td></tr>
  * </table>
+ *
+ * <p><b>One logon first.</b> SAP locks a user after a few failed logons ({@code login/fails_to_user_lock},
+ * 5 by default), and a wrong password would otherwise fail once per parallel worker. So services are
+ * checked one at a time until a service document's answer proves the logon (200 with OData, or
+ * 403/404: the user logged on but has no arrangement for that service); only then do the others go
+ * out in parallel. A 401 on the way stops the run: at most one failed logon per run.
  *
  * <p>At most {@link DiscoveryConfig#parallelism()} services are checked at once, over one
  * {@link HttpClient} that keeps its connections for the next run. Instances are thread-safe;
@@ -134,14 +141,39 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         Instant started = config.clock().instant();
         Run run = new Run(catalog, progress, started.plus(config.deadline()));
         List<CatalogService> services = catalog.services();
-        for (int i = 0; i < services.size(); i++) {
+        int first = 0;
+        // The logon check: one service at a time until its service document's answer proves the credentials.
+        try {
+            while (first < services.size() && !run.logonConfirmed && !run.stopped && run.timeLeft()) {
+                int index = first++;
+                CountDownLatch answered = new CountDownLatch(1);
+                run.probe = answered;
+                run.pool.execute(() -> run.check(index));
+                long left = Duration.between(config.clock().instant(), run.deadline).toNanos();
+                if (!answered.await(Math.max(left, 0), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            run.stop();
+            Thread.currentThread().interrupt();
+            throw new DiscoveryException(config.systemUrl().toString(), "Discovery at " + config.systemUrl() + " was interrupted", e);
+        } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+            // a 401 stopped the run
+        }
+        for (int i = first; i < services.size() && !run.stopped; i++) {
             int index = i;
-            run.pool.execute(() -> run.check(index));
+            try {
+                run.pool.execute(() -> run.check(index));
+            } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+                break;
+            }
         }
         run.pool.shutdown();
         boolean finished;
         try {
-            finished = run.pool.awaitTermination(config.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            long left = Duration.between(config.clock().instant(), run.deadline).toNanos();
+            finished = run.pool.awaitTermination(Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             run.stop();
             Thread.currentThread().interrupt();
@@ -152,7 +184,7 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         }
         AuthenticationFailedException authFailure = run.authFailure.get();
         if (authFailure != null) {
-            throw authFailure;
+            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name(), run.rejectedLogons.get());
         }
         List<DiscoveredService> results = new ArrayList<>(services.size());
         for (int i = 0; i < services.size(); i++) {
@@ -187,7 +219,12 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         private final AtomicReferenceArray<DiscoveredService> results;
         private final AtomicReference<AuthenticationFailedException> authFailure = new AtomicReference<>();
         private final Retry retry;
+        private final AtomicInteger rejectedLogons = new AtomicInteger();
         private volatile boolean stopped;
+        /** An answer showed the system accepts the user's credentials. */
+        private volatile boolean logonConfirmed;
+        /** Released once the service being checked for the logon has its service document's answer. */
+        private volatile CountDownLatch probe = new CountDownLatch(0);
 
         Run(ServiceCatalog catalog, Consumer<DiscoveredService> progress, Instant deadline) {
             this.catalog = catalog;
@@ -235,8 +272,17 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
                 return;
             }
             CatalogService service = catalog.services().get(index);
+            CountDownLatch answered = probe;
             try {
-                DiscoveredService result = ODataServiceDiscovery.this.check(this, service);
+                checkAndRecord(index, service, answered::countDown);
+            } finally {
+                answered.countDown();
+            }
+        }
+
+        private void checkAndRecord(int index, CatalogService service, Runnable documentAnswered) {
+            try {
+                DiscoveredService result = ODataServiceDiscovery.this.check(this, service, documentAnswered);
                 if (!stopped) {
                     record(index, result);
                 }
@@ -320,7 +366,8 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         }
     }
 
-    private DiscoveredService check(Run run, CatalogService service) throws InterruptedException {
+    /** @param documentAnswered told as soon as the service document's answer is known (the logon check waits for it) */
+    private DiscoveredService check(Run run, CatalogService service, Runnable documentAnswered) throws InterruptedException {
         URI root;
         try {
             root = URI.create(config.systemUrl() + service.path());
@@ -334,8 +381,12 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         HttpResponse<byte[]> response = document.response();
         int status = response.statusCode();
         if (status == 401) {
-            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name());
+            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name(), run.rejectedLogons.incrementAndGet());
         }
+        if (status == 403 || status == 404 || (status == 200 && !isHtml(response))) {
+            run.logonConfirmed = true;
+        }
+        documentAnswered.run();
         if (status == 403 || status == 404) {
             return notActive(service, ServiceStatus.INACTIVE, "HTTP " + status
                     + ": no communication arrangement opens it to user " + config.user().name());
@@ -365,7 +416,7 @@ public final class ODataServiceDiscovery implements ServiceDiscovery {
         }
         HttpResponse<byte[]> metadataResponse = metadataExchange.response();
         if (metadataResponse.statusCode() == 401) {
-            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name());
+            throw new AuthenticationFailedException(config.systemUrl().toString(), config.user().name(), run.rejectedLogons.incrementAndGet());
         }
         other = unexpected(service, "$metadata", metadataExchange);
         if (other.isPresent()) {

@@ -1,12 +1,15 @@
 package dev.marketingconnector.core.registry;
 
 import dev.marketingconnector.core.registration.Registration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The port to where a Kyma Application's entries live: the REST Application Registry of Kyma 1.x,
  * the {@code Application} custom resource of current Kyma, or an in-memory fake. Implementations
- * store the registration's labels and identifier and return them from {@link #list()}.
+ * store the registration's labels and identifier and return them from {@link #list()}, and show
+ * what an entry holds now through {@link #read(Collection)}, so hand edits are found and repaired.
  *
  * <p>Every method throws {@link RegistryException} when the registry refuses or cannot be reached.
  */
@@ -14,6 +17,23 @@ public interface ApplicationRegistry {
 
     /** {@return every entry of the Application, the connector's own and everybody else's} */
     List<RegisteredEntry> list();
+
+    /**
+     * What the registry holds now for the entries with these ids, each as {@link LiveContent} (the
+     * content as a registration, the fields it does not show, drift in fields of its own), by id. An id
+     * it does not know is left out. The reconciler reads back only the connector's own entries that it
+     * would otherwise leave unchanged, and compares them field by field with what should be there.
+     *
+     * <p>The default reads nothing: the reconciler then trusts the fingerprint label it wrote, and
+     * hand edits to an entry go unnoticed. A registry that reads one entry per request should read
+     * them in bounded parallel.
+     *
+     * @param ids registry ids of entries the connector owns
+     * @return the live content of each known id, by id
+     */
+    default Map<String, LiveContent> read(Collection<String> ids) {
+        return Map.of();
+    }
 
     /**
      * Adds an entry; returns the id the registry gave it.

@@ -7,11 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only entries labelled as this connector's (see {@link ConnectorLabels}, with this reconciler's
  * owner) are ever updated or deleted. An entry is matched by identifier, never by display name, so a
- * renamed service is updated in place. An entry is rewritten only when its fingerprint differs, so
- * applying the same desired state twice writes nothing the second time.
+ * renamed service is updated in place. An entry is rewritten when what should be there changed (its
+ * fingerprint label differs) or when what is there drifted from it: the connector's own entries are
+ * read back ({@link ApplicationRegistry#read}) and compared field by field, so an entry edited by hand
+ * is repaired in place, and the plan names the fields that drifted. Applying the same desired state
+ * twice writes nothing the second time.
  */
 public final class RegistrationReconciler {
 
@@ -87,17 +93,34 @@ public final class RegistrationReconciler {
     }
 
     /**
-     * Lists the registry and plans the changes.
+     * Lists the registry, reads back the content of the connector's own entries that would otherwise
+     * stay unchanged (their fingerprint label says they hold what should be there), and plans the changes.
      *
      * @param desired the desired state
      * @return what would be created, updated, deleted or left alone
      */
     public RegistrationPlan plan(ApplicationRegistration desired) {
-        return plan(desired, registry.list(), owner);
+        List<RegisteredEntry> actual = registry.list();
+        Map<String, String> fingerprints = new HashMap<>();
+        desired.entries().forEach(r -> fingerprints.put(r.identifier(), ConnectorLabels.fingerprint(r)));
+        Set<String> compared = new HashSet<>();
+        List<String> toRead = actual.stream()
+                .filter(e -> ConnectorLabels.isOwnedBy(e.labels(), owner))
+                .filter(e -> e.identifier().map(fingerprints::get).filter(f -> f.equals(e.labels().get(ConnectorLabels.FINGERPRINT)))
+                        .isPresent())
+                .filter(e -> compared.add(e.identifier().orElseThrow()))
+                .map(RegisteredEntry::id)
+                .toList();
+        Map<String, LiveContent> contents = toRead.isEmpty() ? Map.of() : registry.read(toRead);
+        if (!toRead.isEmpty()) {
+            LOG.info("Read back {} of {} own entries of Application '{}' to compare them field by field", contents.size(), toRead.size(),
+                    desired.applicationName());
+        }
+        return plan(desired, actual, contents, owner);
     }
 
     /**
-     * Plans without a registry: desired vs. the listed entries.
+     * Plans without a registry: desired vs. the listed entries, comparing fingerprint labels only.
      *
      * @param desired the desired state
      * @param actual the actual
@@ -105,6 +128,22 @@ public final class RegistrationReconciler {
      * @return what would be created, updated, deleted or left alone
      */
     public static RegistrationPlan plan(ApplicationRegistration desired, List<RegisteredEntry> actual, String owner) {
+        return plan(desired, actual, Map.of(), owner);
+    }
+
+    /**
+     * Plans without a registry: desired vs. the listed entries and, where given, their live content by
+     * registry id. An entry whose live content drifted from what should be there is updated, with the
+     * drifted fields as the reason ({@code drift: name, api.targetUrl}).
+     *
+     * @param desired  the registrations that should be there
+     * @param actual   the entries the registry lists
+     * @param contents live content of listed entries, by registry id (may leave entries out)
+     * @param owner    the connector's owner label value: only entries with it are touched
+     * @return the plan
+     */
+    public static RegistrationPlan plan(ApplicationRegistration desired, List<RegisteredEntry> actual, Map<String, LiveContent> contents,
+            String owner) {
         Map<String, List<RegisteredEntry>> ownByIdentifier = new LinkedHashMap<>();
         List<RegisteredEntry> foreign = new ArrayList<>();
         List<PlannedChange> changes = new ArrayList<>();
@@ -129,9 +168,14 @@ public final class RegistrationReconciler {
             }
             RegisteredEntry current = existing.get(0);
             String wantedFingerprint = marked.labels().get(ConnectorLabels.FINGERPRINT);
-            if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT))) {
+            LiveContent live = contents.get(current.id());
+            List<String> drift = live == null ? List.of() : live.driftFrom(marked);
+            if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT)) && drift.isEmpty()) {
                 changes.add(new PlannedChange(ChangeAction.UNCHANGED, wanted.identifier(), wanted.name(), Optional.of(current.id()),
                         Optional.empty(), "up to date"));
+            } else if (wantedFingerprint.equals(current.labels().get(ConnectorLabels.FINGERPRINT))) {
+                changes.add(new PlannedChange(ChangeAction.UPDATE, wanted.identifier(), wanted.name(), Optional.of(current.id()),
+                        Optional.of(marked), "drift: " + String.join(", ", drift), drift));
             } else {
                 changes.add(new PlannedChange(ChangeAction.UPDATE, wanted.identifier(), wanted.name(), Optional.of(current.id()),
                         Optional.of(marked), current.name().equals(wanted.name()) ? "content changed" : "renamed from '" + current.name() + "'"));
@@ -190,8 +234,13 @@ public final class RegistrationReconciler {
         } else {
             applyInParallel(changes, outcomes, threads, progress);
         }
+        List<ItemOutcome> all = new ArrayList<>(List.of(outcomes));
+        for (ItemOutcome cleanup : removeDuplicatesOfCreates(outcomes)) {
+            all.add(cleanup);
+            progress.accept(cleanup);
+        }
         Instant end = clock.instant();
-        ReconcileResult result = new ReconcileResult(plan, List.of(outcomes), false, end, Duration.between(start, end));
+        ReconcileResult result = new ReconcileResult(plan, all, false, end, Duration.between(start, end));
         LOG.info("Reconciled Application '{}': {} (failed: {})", plan.applicationName(), result.completed(), result.failures().size());
         return result;
     }
@@ -261,6 +310,44 @@ public final class RegistrationReconciler {
         }
         Instant end = clock.instant();
         return new ReconcileResult(plan, outcomes, true, end, Duration.between(start, end));
+    }
+
+    /**
+     * A create whose answer was lost may still land after the registry was asked whether it did (a
+     * request stuck in a proxy, say), so the entry would exist twice. After creating, the registry is
+     * listed once more and any second entry of an identifier created in this run is deleted, keeping the
+     * one the create returned. A failing list here is only logged: the next run's plan removes
+     * duplicates too.
+     */
+    private List<ItemOutcome> removeDuplicatesOfCreates(ItemOutcome[] outcomes) {
+        Map<String, String> created = new HashMap<>();
+        for (ItemOutcome outcome : outcomes) {
+            if (outcome.change().action() == ChangeAction.CREATE && !outcome.failed()) {
+                outcome.registryId().ifPresent(id -> created.put(outcome.change().identifier(), id));
+            }
+        }
+        if (created.isEmpty()) {
+            return List.of();
+        }
+        List<RegisteredEntry> entries;
+        try {
+            entries = registry.list();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not check the Application for duplicate entries after creating: {}", e.getMessage());
+            return List.of();
+        }
+        List<ItemOutcome> cleanups = new ArrayList<>();
+        for (RegisteredEntry entry : entries) {
+            String identifier = entry.identifier().orElse(null);
+            String kept = identifier == null ? null : created.get(identifier);
+            if (kept != null && !kept.equals(entry.id()) && ConnectorLabels.isOwnedBy(entry.labels(), owner)) {
+                LOG.warn("'{}' was registered twice (a create retried after its answer was lost landed late): deleting entry {}",
+                        identifier, entry.id());
+                cleanups.add(applyOne(new PlannedChange(ChangeAction.DELETE, identifier, entry.name(), Optional.of(entry.id()),
+                        Optional.empty(), "duplicate left by a create whose answer was lost")));
+            }
+        }
+        return cleanups;
     }
 
     private ItemOutcome applyOne(PlannedChange change) {

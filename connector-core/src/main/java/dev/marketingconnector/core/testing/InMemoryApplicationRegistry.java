@@ -4,10 +4,12 @@ import dev.marketingconnector.core.registration.ApiRegistration;
 import dev.marketingconnector.core.registration.BasicCredentials;
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.core.registry.LiveContent;
 import dev.marketingconnector.core.registry.RegisteredEntry;
 import dev.marketingconnector.core.registry.RegistryException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link ApplicationRegistry} held in memory, for tests of code that registers entries. It
@@ -30,6 +33,7 @@ import java.util.function.Supplier;
  * registry.failNext(1);                          // the next call, whatever it is, throws a RegistryException
  * new RegistrationReconciler(registry, "my-product").reconcile(desired, false);
  * assertThat(registry.registrations()).hasSize(3);
+ * registry.editByHand(id, r -> ...);        // somebody changes an entry behind the connector's back
  * }</pre>
  */
 public final class InMemoryApplicationRegistry implements ApplicationRegistry {
@@ -56,7 +60,9 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         /** {@link ApplicationRegistry#delete}. */
         DELETE,
         /** {@link ApplicationRegistry#list}; never recorded as a write. */
-        LIST
+        LIST,
+        /** {@link ApplicationRegistry#read}, the reconciler's read-back of its own entries; never recorded as a write. */
+        READ
     }
 
     private final Map<String, Stored> entries = new LinkedHashMap<>();
@@ -64,6 +70,7 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
     private final Deque<Fault> failures = new ArrayDeque<>();
     private int nextId = 1;
     private int listCalls;
+    private int entriesRead;
 
     private record Stored(RegisteredEntry entry, Optional<Registration> registration) {
     }
@@ -77,6 +84,21 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         failIfAsked(Operation.LIST);
         listCalls++;
         return entries.values().stream().map(Stored::entry).toList();
+    }
+
+    /** Shows every field as stored, secrets included. */
+    @Override
+    public synchronized Map<String, LiveContent> read(Collection<String> ids) {
+        failIfAsked(Operation.READ);
+        Map<String, LiveContent> contents = new LinkedHashMap<>();
+        for (String id : ids) {
+            Stored stored = entries.get(id);
+            if (stored != null && stored.registration().isPresent()) {
+                contents.put(id, LiveContent.of(stored.registration().get()));
+                entriesRead++;
+            }
+        }
+        return contents;
     }
 
     @Override
@@ -126,6 +148,27 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         String id = "foreign-" + nextId++;
         entries.put(id, new Stored(new RegisteredEntry(id, name, identifier, labels), Optional.empty()));
         return id;
+    }
+
+    /**
+     * Changes a stored entry the way somebody editing the registry by hand would: {@code edit} gets the
+     * registration as stored (the connector's labels included) and returns what is stored instead. Not
+     * recorded as a write. The identifier stays the entry's identity.
+     *
+     * @throws IllegalArgumentException when no entry with a registration has this id
+     * @param id   the registry id of the entry
+     * @param edit turns the stored registration into the edited one
+     * @return this registry
+     */
+    public synchronized InMemoryApplicationRegistry editByHand(String id, UnaryOperator<Registration> edit) {
+        Stored stored = entries.get(id);
+        if (stored == null || stored.registration().isEmpty()) {
+            throw new IllegalArgumentException("no entry with a registration has the id '" + id + "'");
+        }
+        Registration edited = Objects.requireNonNull(edit.apply(stored.registration().get()), "edited registration");
+        entries.put(id, new Stored(new RegisteredEntry(id, edited.name(), stored.entry().identifier(), edited.labels()),
+                Optional.of(edited)));
+        return this;
     }
 
     /**
@@ -231,6 +274,11 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
     /** {@return the list calls} */
     public synchronized int listCalls() {
         return listCalls;
+    }
+
+    /** {@return how many entries {@link #read(Collection)} has shown so far} */
+    public synchronized int entriesRead() {
+        return entriesRead;
     }
 
     /** Forgets the recorded writes (not the entries). */

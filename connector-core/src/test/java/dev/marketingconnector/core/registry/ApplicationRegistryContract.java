@@ -12,6 +12,7 @@ import dev.marketingconnector.core.registration.ConnectorLabels;
 import dev.marketingconnector.core.registration.EventCatalogRegistration;
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.testing.StaticServiceDiscovery;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,57 +33,47 @@ public abstract class ApplicationRegistryContract {
     protected static final String APPLICATION = "mkt-test";
     protected static final String OWNER = "sap-marketing-cloud";
 
-    /** Guards the two default implementations below against calling each other for ever. */
-    private boolean delegating;
-
     /** A registry for the Application {@link #APPLICATION}, empty at the start of each test. */
     protected abstract ApplicationRegistry registry();
 
     /**
      * Creates an entry in the registry's backend the way another tool would, without the connector's
      * labels, and returns its id, as {@code InMemoryApplicationRegistry.addForeignEntry} does.
-     * Override this; the default calls a subclass's {@link #seedForeignEntry(String)} and finds the
-     * id by name.
      */
-    protected String addForeignEntry(String name) {
-        if (delegating) {
-            throw new IllegalStateException(getClass().getSimpleName() + " must override addForeignEntry(String)");
-        }
-        delegating = true;
-        try {
-            String seeded = seedForeignEntry(name);
-            return registry().list().stream().filter(e -> e.name().equals(seeded)).map(RegisteredEntry::id).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the seeded entry '" + seeded + "' is not listed"));
-        } finally {
-            delegating = false;
-        }
-    }
+    protected abstract String addForeignEntry(String name);
 
     /**
-     * Creates an entry the way another tool would; returns its display name.
-     *
-     * @deprecated override {@link #addForeignEntry(String)}, which returns the id like the in-memory fake's
-     *             {@code addForeignEntry}; kept until every subclass has moved
+     * Changes the display name and target URL of the entry with this id in the registry's backend, the
+     * way somebody editing it by hand would (the registry's API, kubectl), keeping its identifier and labels.
      */
-    @Deprecated
-    protected String seedForeignEntry(String name) {
-        if (delegating) {
-            throw new IllegalStateException(getClass().getSimpleName() + " must override addForeignEntry(String)");
-        }
-        delegating = true;
-        try {
-            String id = addForeignEntry(name);
-            return registry().list().stream().filter(e -> e.id().equals(id)).map(RegisteredEntry::name).findFirst().orElse(name);
-        } finally {
-            delegating = false;
-        }
+    protected abstract void editNameAndTargetUrlByHand(String id, String name, URI targetUrl);
+
+    /** Changes the password the entry's credentials hold in the registry's backend, by hand. */
+    protected abstract void editPasswordByHand(String id, String password);
+
+    /**
+     * Whether the registry shows the passwords it stores. Kyma 1.x's registry masks them, so a password
+     * changed by hand cannot be seen there; it then must not be reported as drift either.
+     */
+    protected boolean showsPasswords() {
+        return true;
     }
 
     private static final ServiceCatalog CATALOG = ServiceCatalog.marketing();
+    private static final String EDITED_SERVICE = "API_MKT_CONTACT_SRV;v=0002";
 
     private static ApplicationRegistration desired(StaticServiceDiscovery discovery) {
         DiscoveryReport report = discovery.discover(CATALOG);
         return report.toApplicationRegistration(APPLICATION, Optional.of(EventCatalogRegistration.of(CATALOG)));
+    }
+
+    /** Three APIs (the edited one among them) and the event catalog: enough for the drift cases, quick on every registry. */
+    private static ApplicationRegistration small() {
+        StaticServiceDiscovery discovery = new StaticServiceDiscovery();
+        List<String> kept = List.of(EDITED_SERVICE, "API_MKT_COUPON_SRV", "API_MKT_OFFER_SRV");
+        CATALOG.services().stream().filter(s -> !kept.contains(s.key()))
+                .forEach(s -> discovery.status(s.key(), ServiceStatus.INACTIVE, "not needed here"));
+        return desired(discovery);
     }
 
     private static ApiRegistration anApi() {
@@ -215,6 +206,85 @@ public abstract class ApplicationRegistryContract {
         reconciler.reconcile(new ApplicationRegistration(APPLICATION, List.of()), false);
 
         assertThat(registry.list()).extracting(RegisteredEntry::id).containsExactly(foreignId);
+    }
+
+    @Test
+    void readShowsWhatWasWrittenSoNothingDrifts() {
+        ApplicationRegistry registry = registry();
+        Registration api = ConnectorLabels.mark(anApi(), OWNER);
+        Registration events = ConnectorLabels.mark(EventCatalogRegistration.of(CATALOG), OWNER);
+        String apiId = registry.create(api);
+        String eventsId = registry.create(events);
+
+        Map<String, LiveContent> live = registry.read(List.of(apiId, eventsId, "no-such-entry"));
+
+        assertThat(live).containsOnlyKeys(apiId, eventsId);
+        assertThat(live.get(apiId).driftFrom(api)).isEmpty();
+        assertThat(live.get(eventsId).driftFrom(events)).isEmpty();
+        assertThat(live.get(apiId).registration().identifier()).isEqualTo(api.identifier());
+    }
+
+    @Test
+    void aHandEditedNameAndTargetUrlAreRepairedInPlace() {
+        ApplicationRegistry registry = registry();
+        String foreignId = addForeignEntry("Somebody Else's API");
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+        ApplicationRegistration desired = small();
+        reconciler.reconcile(desired, false);
+        String edited = identifierOf(EDITED_SERVICE);
+        String id = idOf(registry, edited);
+        int entries = registry.list().size();
+
+        editNameAndTargetUrlByHand(id, "Edited by hand", URI.create("https://elsewhere.example.com/api"));
+        RegistrationPlan plan = reconciler.plan(desired);
+
+        assertThat(plan.changes()).filteredOn(c -> c.action() != ChangeAction.UNCHANGED).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(ChangeAction.UPDATE);
+            assertThat(c.identifier()).isEqualTo(edited);
+            assertThat(c.registryId()).contains(id);
+            assertThat(c.drift()).containsExactly("name", "api.targetUrl");
+            assertThat(c.reason()).isEqualTo("drift: name, api.targetUrl");
+        });
+        assertThat(plan.foreignEntries()).extracting(RegisteredEntry::id).containsExactly(foreignId);
+
+        ReconcileResult result = reconciler.apply(plan);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(registry.list()).hasSize(entries);
+        assertThat(idOf(registry, edited)).isEqualTo(id);
+        Registration wanted = desired.entries().stream().filter(r -> r.identifier().equals(edited)).findFirst().orElseThrow();
+        assertThat(registry.read(List.of(id)).get(id).driftFrom(ConnectorLabels.mark(wanted, OWNER))).isEmpty();
+        assertThat(reconciler.plan(desired).hasWrites()).isFalse();
+        assertThat(registry.list()).extracting(RegisteredEntry::id).contains(foreignId);
+    }
+
+    @Test
+    void aHandEditedPasswordIsRepairedWhereTheRegistryShowsIt() {
+        ApplicationRegistry registry = registry();
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+        ApplicationRegistration desired = small();
+        reconciler.reconcile(desired, false);
+        String id = idOf(registry, identifierOf(EDITED_SERVICE));
+
+        editPasswordByHand(id, "typed-by-hand-1");
+        RegistrationPlan plan = reconciler.plan(desired);
+
+        if (!showsPasswords()) {
+            assertThat(plan.hasWrites()).as("a password the registry masks cannot be compared, so it is no drift").isFalse();
+            return;
+        }
+        assertThat(plan.changes()).filteredOn(c -> c.action() != ChangeAction.UNCHANGED).singleElement().satisfies(c -> {
+            assertThat(c.registryId()).contains(id);
+            assertThat(c.reason()).isEqualTo("drift: api.credentials.password");
+            assertThat(c.toString()).doesNotContain("typed-by-hand-1", "not-a-real-password");
+        });
+        assertThat(reconciler.apply(plan).succeeded()).isTrue();
+        assertThat(reconciler.plan(desired).hasWrites()).isFalse();
+    }
+
+    private static String idOf(ApplicationRegistry registry, String identifier) {
+        return registry.list().stream().filter(e -> e.identifier().equals(Optional.of(identifier))).map(RegisteredEntry::id)
+                .findFirst().orElseThrow();
     }
 
     private static String identifierOf(String serviceKey) {

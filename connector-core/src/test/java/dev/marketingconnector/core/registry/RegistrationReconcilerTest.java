@@ -261,4 +261,112 @@ class RegistrationReconcilerTest {
 
         assertThat(result.completed().get(ChangeAction.CREATE)).isEqualTo(30);
     }
+
+    @Test
+    void aHandEditedEntryIsUpdatedInPlaceNamingTheFieldsThatDrifted() {
+        reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), false);
+        String id = registry.list().stream().filter(e -> e.name().equals("Api A")).findFirst().orElseThrow().id();
+        registry.editByHand(id, r -> {
+            ApiRegistration a = (ApiRegistration) r;
+            return new ApiRegistration(a.identifier(), "Typed by hand", "other text", a.provider(), URI.create("https://elsewhere.example.com"),
+                    a.specificationUrl(), a.apiType(), a.credentials(), a.labels());
+        });
+        registry.clearWrites();
+
+        ReconcileResult dryRun = reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), true);
+        ReconcileResult result = reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), false);
+
+        assertThat(dryRun.plan().changes(ChangeAction.UPDATE)).singleElement().satisfies(c -> {
+            assertThat(c.reason()).isEqualTo("drift: name, description, api.targetUrl");
+            assertThat(c.drift()).containsExactly("name", "description", "api.targetUrl");
+            assertThat(c.registryId()).contains(id);
+        });
+        assertThat(result.plan().changes(ChangeAction.UPDATE)).hasSize(1);
+        assertThat(registry.writes()).singleElement().satisfies(w -> {
+            assertThat(w.operation()).isEqualTo(InMemoryApplicationRegistry.Operation.UPDATE);
+            assertThat(w.id()).isEqualTo(id);
+        });
+        assertThat(registry.registration(id).orElseThrow().name()).isEqualTo("Api A");
+    }
+
+    @Test
+    void readsBackOnlyOwnEntriesThatWouldOtherwiseStayUnchanged() {
+        registry.addForeignEntry("Foreign", Optional.of("other:x"), Map.of());
+        reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B"), api("C", "Api C")), false);
+        int before = registry.entriesRead();
+
+        reconciler.plan(desired(api("A", "Api A"), api("B", "Api B", "changed-password")));
+
+        assertThat(registry.entriesRead() - before).as("A only: B changed anyway, C goes, the foreign one is not ours").isEqualTo(1);
+    }
+
+    @Test
+    void aRegistryThatCannotReadBackIsComparedByFingerprint() {
+        ApplicationRegistry fingerprintOnly = new ApplicationRegistry() {
+            @Override
+            public List<RegisteredEntry> list() {
+                return registry.list();
+            }
+
+            @Override
+            public String create(Registration registration) {
+                return registry.create(registration);
+            }
+
+            @Override
+            public void update(String id, Registration registration) {
+                registry.update(id, registration);
+            }
+
+            @Override
+            public void delete(String id) {
+                registry.delete(id);
+            }
+        };
+        RegistrationReconciler plain = new RegistrationReconciler(fingerprintOnly, OWNER);
+        plain.reconcile(desired(api("A", "Api A")), false);
+        String id = registry.list().get(0).id();
+        registry.editByHand(id, r -> {
+            ApiRegistration a = (ApiRegistration) r;
+            return new ApiRegistration(a.identifier(), "Typed by hand", a.description(), a.provider(), a.targetUrl(),
+                    a.specificationUrl(), a.apiType(), a.credentials(), a.labels());
+        });
+
+        assertThat(plain.plan(desired(api("A", "Api A"))).hasWrites()).isFalse();
+        assertThat(registry.entriesRead()).isZero();
+    }
+
+    @Test
+    void aCreateThatLandedTwiceIsLeftOnceKeepingTheIdItReturned() {
+        ApplicationRegistry lateDuplicate = new ApplicationRegistry() {
+            @Override
+            public List<RegisteredEntry> list() {
+                return registry.list();
+            }
+
+            @Override
+            public String create(Registration registration) {
+                registry.create(registration);
+                return registry.create(registration);
+            }
+
+            @Override
+            public void update(String id, Registration registration) {
+                registry.update(id, registration);
+            }
+
+            @Override
+            public void delete(String id) {
+                registry.delete(id);
+            }
+        };
+
+        ReconcileResult result = new RegistrationReconciler(lateDuplicate, OWNER).reconcile(desired(api("A", "Api A")), false);
+
+        String created = result.outcomes().get(0).registryId().orElseThrow();
+        assertThat(result.outcomes()).extracting(o -> o.change().action()).containsExactly(ChangeAction.CREATE, ChangeAction.DELETE);
+        assertThat(result.outcomes().get(1).change().reason()).contains("duplicate");
+        assertThat(result.succeeded()).isTrue();
+        assertThat(registry.list()).singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(created));
+    }
 }

@@ -90,4 +90,19 @@ class InMemoryApplicationRegistryTest {
         assertThat(registry.registration(id)).isEmpty();
         assertThat(registry.registrations()).isEmpty();
     }
+
+    @Test
+    void aHandEditIsStoredAndReadBackButIsNoWrite() {
+        String id = registry.create(events);
+
+        registry.editByHand(id, r -> new EventCatalogRegistration(r.identifier(), "Edited", r.description(), r.provider(),
+                events.asyncApi(), r.labels()));
+
+        assertThat(registry.writes()).hasSize(1);
+        assertThat(registry.list()).singleElement().satisfies(e -> assertThat(e.name()).isEqualTo("Edited"));
+        assertThat(registry.read(java.util.List.of(id, "unknown"))).containsOnlyKeys(id)
+                .hasEntrySatisfying(id, live -> assertThat(live.registration().name()).isEqualTo("Edited"));
+        assertThat(registry.entriesRead()).isEqualTo(1);
+        assertThatThrownBy(() -> registry.editByHand("unknown", r -> r)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -336,6 +336,16 @@ final class ConnectorSetup {
                 : new CloudEventsPublisher(config, configuration.applicationName());
     }
 
+    /** This setup with another core configuration (SAP system, user, password, …), sharing this one's metrics and status. */
+    ConnectorSetup withConfiguration(ConnectorConfiguration other) {
+        ConnectorSetup copy = new ConnectorSetup(other, registryUrl, eventsFormat, eventsUrl, httpPort, mqttTcpPort, tokenSigningKey,
+                asyncApiUrl, statusEndpoint, kymaTls, bridgeLimits, statusMaxClients, spool);
+        synchronized (this) {
+            copy.operations = operations;
+        }
+        return copy;
+    }
+
     /** Metrics and status for this process, made on first use (the `register` command never needs them). */
     synchronized Operations operations() {
         if (operations == null) {

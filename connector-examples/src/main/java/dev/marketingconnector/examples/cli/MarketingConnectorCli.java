@@ -1,9 +1,12 @@
 package dev.marketingconnector.examples.cli;
 
+import dev.marketingconnector.core.ConnectorException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +29,10 @@ public final class MarketingConnectorCli implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED_ITEMS = 1;
     static final int EXIT_BAD_CONFIGURATION = 2;
+    /** An exception or error the connector did not expect: a bug, or a broken installation or environment. */
+    static final int EXIT_UNEXPECTED = 3;
+
+    private static final int MAX_ERROR_LINE = 400;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,7 +78,66 @@ public final class MarketingConnectorCli implements Callable<Integer> {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }
         Logging.configure(System.getenv(), args);
-        System.exit(commandLine(new MarketingConnectorCli()).execute(args));
+        int exitCode;
+        try {
+            exitCode = commandLine(new MarketingConnectorCli()).execute(args);
+        } catch (Throwable e) {
+            // picocli hands only Exceptions to the handler below; an Error (NoClassDefFoundError, say) ends up here.
+            exitCode = unexpected(e, args.length == 0 ? "demo" : args[0], new PrintWriter(System.err, true));
+        }
+        System.exit(exitCode);
+    }
+
+    /**
+     * Reports a failure nobody planned for as one line on standard error (what failed, where, and that
+     * {@code LOG_LEVEL=debug} shows the trace), logs the trace at debug, and gives {@link #EXIT_UNEXPECTED}.
+     */
+    static int unexpected(Throwable failure, String command, PrintWriter err) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String where = where(root).or(() -> where(failure)).map(w -> " (" + w + ")").orElse("");
+        // An Error (NoClassDefFoundError, OutOfMemoryError) names the problem best; an exception's root cause does.
+        Throwable shown = failure instanceof Error ? failure : root;
+        String what = shown.getClass().getSimpleName() + (shown.getMessage() == null ? "" : ": " + shown.getMessage());
+        String line = "Unexpected error in '" + command + "': " + what;
+        line = line.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        if (line.length() > MAX_ERROR_LINE) {
+            line = line.substring(0, MAX_ERROR_LINE) + "…";
+        }
+        err.println(line + where + ". Run it again with LOG_LEVEL=debug for the full trace (exit code " + EXIT_UNEXPECTED + ").");
+        err.flush();
+        try {
+            LoggerFactory.getLogger(MarketingConnectorCli.class).debug("Unexpected failure in '{}'", command, failure);
+        } catch (Throwable loggingFailed) {
+            // the one line above is what counts; a broken logger must not hide it
+        }
+        return EXIT_UNEXPECTED;
+    }
+
+    /**
+     * Where a failure happened, in the terms a user can act on: the connector's method and the library
+     * call it was making, e.g. {@code in io.fabric8.kubernetes.client.Config.autoConfigure, called by
+     * ApplicationResourceRegistry.connect}.
+     */
+    private static java.util.Optional<String> where(Throwable failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        for (int i = 0; i < frames.length; i++) {
+            if (frames[i].getClassName().startsWith("dev.marketingconnector.")) {
+                String className = frames[i].getClassName();
+                String ours = className.substring(className.lastIndexOf('.') + 1).replaceAll("\\$.*", "") + "."
+                        + frames[i].getMethodName().replaceAll("^lambda\\$|\\$\\d+$", "");
+                for (int j = i - 1; j >= 0; j--) {
+                    String library = frames[j].getClassName();
+                    if (!library.matches("(java|javax|jdk|sun|com\\.sun)\\..*")) {
+                        return java.util.Optional.of("in " + library + "." + frames[j].getMethodName() + ", called by " + ours);
+                    }
+                }
+                return java.util.Optional.of("in " + ours);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     static CommandLine commandLine(MarketingConnectorCli cli) {
@@ -98,8 +164,13 @@ public final class MarketingConnectorCli implements Callable<Integer> {
         });
         commandLine.setOut(new java.io.PrintWriter(cli.out, true));
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("Error: " + e.getMessage());
-            return EXIT_FAILED_ITEMS;
+            if (e instanceof ConnectorException) {
+                line.getErr().println("Error: " + String.valueOf(e.getMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " "));
+                return EXIT_FAILED_ITEMS;
+            }
+            String command = parsed.subcommands().isEmpty() ? "demo" : parsed.subcommands().get(parsed.subcommands().size() - 1)
+                    .commandSpec().name();
+            return unexpected(e, command, line.getErr());
         });
         return commandLine;
     }

@@ -1,6 +1,7 @@
 package dev.marketingconnector.examples.cli;
 
 import dev.marketingconnector.core.ConnectorException;
+import dev.marketingconnector.core.discovery.AuthenticationFailedException;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
 import dev.marketingconnector.odata.ODataServiceDiscovery;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 /** One registration run against the configured SAP system and Kyma. */
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = "Discover the tenant's OData services and bring the Kyma Application in line; prints a table.%n"
-                + "Exit codes: 0 all done, 1 some items failed, 2 bad configuration.")
+                + "Exit codes: 0 all done, 1 some items failed, 2 bad configuration, 3 unexpected error.")
 final class RegisterCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,6 +39,18 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     static int register(MarketingConnectorCli cli, ConnectorSetup setup, boolean dryRun) {
+        return attempt(cli, setup, dryRun, "").exitCode();
+    }
+
+    /** A run's exit code and, when the SAP system rejected the credentials, that failure. */
+    record Attempt(int exitCode, Optional<AuthenticationFailedException> logonRejected) {
+    }
+
+    /**
+     * One registration run. When the SAP system rejects the credentials, discovery has stopped at the
+     * first 401 and nothing was written; the message says how many logons were tried, then {@code afterRejection}.
+     */
+    static Attempt attempt(MarketingConnectorCli cli, ConnectorSetup setup, boolean dryRun, String afterRejection) {
         cli.out().println("Registry: " + setup.registryDescription());
         ApplicationRegistry registry = null;
         try {
@@ -46,13 +59,21 @@ final class RegisterCommand implements Callable<Integer> {
                     setup.catalog, setup.configuration.applicationName(), cli.out()).run(dryRun);
             // Inside `run` the status page and metrics show each run; the `register` command alone has none.
             setup.existingOperations().ifPresent(o -> o.registrationFinished(outcome.discovery(), outcome.result()));
-            return outcome.exitCode();
+            return new Attempt(outcome.exitCode(), Optional.empty());
+        } catch (AuthenticationFailedException e) {
+            String message = e.getMessage() + ". " + e.logonAttempts() + (e.logonAttempts() == 1 ? " logon" : " logons")
+                    + " attempted; nothing registered" + afterRejection + ".";
+            cli.out().println("Registration failed: " + message);
+            if (!dryRun) {
+                setup.existingOperations().ifPresent(o -> o.registrationFailed(message));
+            }
+            return new Attempt(MarketingConnectorCli.EXIT_FAILED_ITEMS, Optional.of(e));
         } catch (ConnectorException e) {
             cli.out().println("Registration failed: " + e.getMessage());
             if (!dryRun) {
                 setup.existingOperations().ifPresent(o -> o.registrationFailed(e.getMessage()));
             }
-            return MarketingConnectorCli.EXIT_FAILED_ITEMS;
+            return new Attempt(MarketingConnectorCli.EXIT_FAILED_ITEMS, Optional.empty());
         } finally {
             if (registry instanceof AutoCloseable closeable) {
                 try {

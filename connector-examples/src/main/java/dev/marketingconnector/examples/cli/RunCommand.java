@@ -47,6 +47,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ConnectorSetup setup = resolved.get();
         setup.operations().registrationRunsHere();
+        LogonGuard registration = new LogonGuard(cli, setup, () -> settings.resolve(cli.environment()));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "resync");
             thread.setDaemon(true);
@@ -55,14 +56,14 @@ final class RunCommand implements Callable<Integer> {
         // On current Kyma inside a cluster the replicas elect one registrar through a Lease; elsewhere this process registers.
         Optional<RegistrationLease> lease = setup.registryUrl.isPresent() ? Optional.empty()
                 : RegistrationLease.inCluster(cli.environment(), setup.configuration.applicationName(),
-                        () -> scheduler.execute(() -> registerQuietly(setup)), () -> { });
+                        () -> scheduler.execute(() -> registerQuietly(registration)), () -> { });
         Runnable resyncTask = () -> {
             if (lease.map(RegistrationLease::isLeader).orElse(true)) {
-                registerQuietly(setup);
+                registerQuietly(registration);
             }
         };
         if (lease.isEmpty()) {
-            RegisterCommand.register(cli, setup, false);
+            registerQuietly(registration);
         }
         BridgeCommand.RunningBridge running = BridgeCommand.RunningBridge.start(cli, setup);
         lease.ifPresent(l -> {
@@ -77,12 +78,15 @@ final class RunCommand implements Callable<Integer> {
         return MarketingConnectorCli.EXIT_OK;
     }
 
-    private void registerQuietly(ConnectorSetup setup) {
+    /** One registration; whatever goes wrong is logged in one line (the trace at debug) and the bridge keeps running. */
+    private static void registerQuietly(LogonGuard registration) {
         try {
-            int code = RegisterCommand.register(cli, setup, false);
+            int code = registration.register();
             LOG.info("Registration finished with exit code {}", code);
-        } catch (RuntimeException e) {
-            LOG.warn("Registration failed: {}", e.getMessage());
+        } catch (Throwable e) {
+            LOG.warn("Registration failed unexpectedly: {}: {} (the trace is logged at LOG_LEVEL=debug)", e.getClass().getSimpleName(),
+                    e.getMessage());
+            LOG.debug("Registration failed unexpectedly", e);
         }
     }
 

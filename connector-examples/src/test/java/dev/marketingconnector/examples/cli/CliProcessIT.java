@@ -162,7 +162,9 @@ class CliProcessIT {
         Result result = run(env, "register");
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.out()).contains(MockMarketingSystem.DEFAULT_USER).doesNotContain("wrong-password-123");
+        assertThat(result.out()).contains(MockMarketingSystem.DEFAULT_USER).doesNotContain("wrong-password-123")
+                .contains("1 logon attempted; nothing registered.");
+        assertThat(marketing.requestCount()).as("requests with the wrong password: one failed logon").isEqualTo(1);
         assertThat(kyma.services(APP)).isEmpty();
     }
 

@@ -26,6 +26,8 @@ public final class ApplicationResourceConfig {
     public static final String DEFAULT_PROVIDER_DISPLAY_NAME = "SAP";
     /** How often a write is retried when somebody else changed the Application in between. */
     public static final int DEFAULT_MAX_CONFLICT_RETRIES = 5;
+    /** Credential Secrets read at once when the reconciler compares the entries with what should be there. */
+    public static final int DEFAULT_MAX_CONCURRENT_READS = 8;
 
     private static final Pattern RESOURCE_NAME = Pattern.compile("[a-z0-9]([-.a-z0-9]*[a-z0-9])?");
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -41,6 +43,8 @@ public final class ApplicationResourceConfig {
     private final int maxConflictRetries;
     private final Optional<URI> apiServerUrl;
     private final Optional<Secret> bearerToken;
+    private final RegistryRetryConfig retry;
+    private final int maxConcurrentReads;
 
     private ApplicationResourceConfig(Builder b) {
         this.applicationName = b.applicationName;
@@ -54,6 +58,8 @@ public final class ApplicationResourceConfig {
         this.maxConflictRetries = b.maxConflictRetries;
         this.apiServerUrl = Optional.ofNullable(b.apiServerUrl);
         this.bearerToken = Optional.ofNullable(b.bearerToken);
+        this.retry = b.retry;
+        this.maxConcurrentReads = b.maxConcurrentReads;
     }
 
     /**
@@ -129,6 +135,16 @@ public final class ApplicationResourceConfig {
         return bearerToken;
     }
 
+    /** {@return how each operation is retried on 429, 5xx, time-outs and connection errors (conflicts have {@link #maxConflictRetries()})} */
+    public RegistryRetryConfig retry() {
+        return retry;
+    }
+
+    /** {@return how many credential Secrets are read at once when the entries are read back} */
+    public int maxConcurrentReads() {
+        return maxConcurrentReads;
+    }
+
     @Override
     public String toString() {
         return "ApplicationResourceConfig[application=" + applicationName + ", credentialsNamespace=" + credentialsNamespace
@@ -151,6 +167,8 @@ public final class ApplicationResourceConfig {
         private int maxConflictRetries = DEFAULT_MAX_CONFLICT_RETRIES;
         private URI apiServerUrl;
         private Secret bearerToken;
+        private RegistryRetryConfig retry = RegistryRetryConfig.defaults();
+        private int maxConcurrentReads = DEFAULT_MAX_CONCURRENT_READS;
 
         private Builder(String applicationName) {
             Objects.requireNonNull(applicationName, "applicationName");
@@ -275,6 +293,31 @@ public final class ApplicationResourceConfig {
          */
         public Builder bearerToken(Secret token) {
             this.bearerToken = Objects.requireNonNull(token, "bearerToken");
+            return this;
+        }
+
+        /**
+         * Retries of transient failures ({@link RegistryRetryConfig#defaults()}; {@link RegistryRetryConfig#none()} for none).
+         *
+         * @param retry the retry
+         * @return this builder
+         */
+        public Builder retry(RegistryRetryConfig retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /**
+         * How many reads (GETs of single entries, for drift checks) may run at once.
+         *
+         * @param reads at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrentReads(int reads) {
+            if (reads < 1) {
+                throw new IllegalArgumentException("maxConcurrentReads must be >= 1, got " + reads);
+            }
+            this.maxConcurrentReads = reads;
             return this;
         }
 

@@ -8,9 +8,12 @@ import dev.marketingconnector.core.registration.BasicCredentials;
 import dev.marketingconnector.core.registration.ConnectorLabels;
 import dev.marketingconnector.core.registration.EventCatalogRegistration;
 import dev.marketingconnector.core.registration.OAuthCredentials;
+import dev.marketingconnector.core.registration.Credentials;
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.core.registry.LiveContent;
 import dev.marketingconnector.core.registry.RegisteredEntry;
+import dev.marketingconnector.core.registry.RegistrationField;
 import dev.marketingconnector.core.registry.RegistryException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -21,17 +24,22 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +64,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes are read-modify-write with the resource version, retried when somebody else changed
  *       the Application in between; services the connector did not write stay as they are. The
  *       Application is created when missing. A deleted or renamed service's Secret is removed.</li>
+ *   <li>Every request is retried on 429, 5xx, time-outs and connection errors
+ *       ({@link ApplicationResourceConfig#retry()}); a write of the Application that fails so is tried
+ *       again from a fresh read. {@link #connect} turns fabric8's own per-request retries off, so a write
+ *       is never re-sent blind against a resource version that may have moved. A create whose earlier
+ *       attempt went through (its answer lost) finds its service (the id is derived from the
+ *       identifier) and updates it in place: no duplicate.</li>
+ *   <li>{@link #read} shows each service as stored and the data of its Secret, so a display name,
+ *       target URL or password changed by hand is found and repaired.</li>
  * </ul>
  *
  * <p>Every write rewrites the one Application, so {@link #maxConcurrentWrites()} stays at the port's
@@ -84,11 +100,13 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
     private final ApplicationResourceConfig config;
     private final KubernetesClient client;
     private final boolean ownsClient;
+    private final RegistryRetry retry;
 
     ApplicationResourceRegistry(ApplicationResourceConfig config, KubernetesClient client, boolean ownsClient) {
         this.config = Objects.requireNonNull(config, "config");
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
+        this.retry = new RegistryRetry("kyma-application", config.retry());
     }
 
     /**
@@ -109,6 +127,8 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
                         return builder.build();
                     })
                     .orElseGet(() -> Config.autoConfigure(null));
+            // The registry retries whole read-modify-write operations; fabric8 re-sending one request would not help.
+            kubernetes.setRequestRetryBackoffLimit(0);
             return new ApplicationResourceRegistry(config, new KubernetesClientBuilder().withConfig(kubernetes).build(), true);
         } catch (KubernetesClientException e) {
             throw new RegistryException(config.apiServerUrl().map(Object::toString).orElse("in-cluster API server"), e.getCode(),
@@ -138,17 +158,61 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         return entries;
     }
 
+    /**
+     * Each service and its Secret as stored: the service's display name, description, provider and
+     * labels, its entry's target and specification URL, API type and credentials (the Secret's data),
+     * plus drift in what only this registry writes (an entry's {@code centralGatewayUrl}, Secret name, the
+     * Events entry's URL). The Application is read once; Secrets at most
+     * {@link ApplicationResourceConfig#maxConcurrentReads()} at once.
+     */
+    @Override
+    public Map<String, LiveContent> read(Collection<String> ids) {
+        Snapshot snapshot = read();
+        Map<String, JsonNode> services = new LinkedHashMap<>();
+        for (String id : ids) {
+            snapshot.find(id).ifPresent(index -> services.put(id, snapshot.services().get(index)));
+        }
+        List<String> secretNames = services.values().stream().flatMap(service -> secretNames(service).stream()).distinct().toList();
+        Map<String, Secret> secrets = BoundedReads.read(secretNames, config.maxConcurrentReads(), "application-secret-read",
+                name -> Optional.ofNullable(getSecret(name)));
+        Map<String, LiveContent> contents = new LinkedHashMap<>();
+        services.forEach((id, service) -> contents.put(id, live(id, service, secrets)));
+        return contents;
+    }
+
     @Override
     public String create(Registration registration) {
         Objects.requireNonNull(registration, "registration");
         requireEventsUrl(registration);
         String id = ServiceNames.serviceId(config.applicationName(), registration.identifier());
+        AtomicBoolean mayHaveCreated = new AtomicBoolean();
+        return retry.call(() -> {
+            try {
+                return createOnce(registration, id, mayHaveCreated.get());
+            } catch (RegistryRetry.TransientFailure failure) {
+                mayHaveCreated.set(true);
+                throw failure;
+            }
+        });
+    }
+
+    /** @param mayHaveCreated an earlier attempt failed in a way that leaves open whether it added the service */
+    private String createOnce(Registration registration, String id, boolean mayHaveCreated) {
         String writtenSecret = null;
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
-            if (snapshot.find(id).isPresent()) {
-                throw new RegistryException(applicationEndpoint(), 409, "Application '" + config.applicationName()
-                        + "' already has the service '" + registration.identifier() + "' (id " + id + ")");
+            Optional<Integer> existing = snapshot.find(id);
+            if (existing.isPresent()) {
+                if (!mayHaveCreated
+                        || !text(snapshot.services().get(existing.get()), "identifier").equals(Optional.of(registration.identifier()))) {
+                    throw new RegistryException(applicationEndpoint(), 409, "Application '" + config.applicationName()
+                            + "' already has the service '" + registration.identifier() + "' (id " + id + ")");
+                }
+                // An earlier attempt went through (its answer was lost): make that service what it should be.
+                LOG.info("Application '{}' already has the service '{}' (an earlier attempt went through); updating it in place",
+                        config.applicationName(), registration.identifier());
+                updateOnce(id, registration);
+                return id;
             }
             String name = ServiceNames.uniqueServiceName(registration.name(), id, snapshot.names(null));
             Optional<String> secret = secretNameFor(registration, name, id);
@@ -168,11 +232,12 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
                 if (e.getCode() == 409 && attempt < config.maxConflictRetries()) {
                     continue;
                 }
-                if (writtenSecret != null) {
+                RuntimeException failure = failure("add '" + registration.identifier() + "' to", e);
+                if (writtenSecret != null && !(failure instanceof RegistryRetry.TransientFailure)) {
                     deleteSecretQuietly(writtenSecret);
                 }
-                throw failure("add '" + registration.identifier() + "' to", e);
-            } catch (RuntimeException e) {
+                throw failure;
+            } catch (RegistryException e) {
                 if (writtenSecret != null) {
                     deleteSecretQuietly(writtenSecret);
                 }
@@ -185,6 +250,13 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
     public void update(String id, Registration registration) {
         Objects.requireNonNull(registration, "registration");
         requireEventsUrl(registration);
+        retry.call(() -> {
+            updateOnce(id, registration);
+            return id;
+        });
+    }
+
+    private void updateOnce(String id, Registration registration) {
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
             int index = snapshot.find(id).orElseThrow(() -> notFound(id));
@@ -201,8 +273,11 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
                 if (e.getCode() == 409 && attempt < config.maxConflictRetries()) {
                     continue;
                 }
-                secret.filter(s -> !secretNames(old).contains(s)).ifPresent(this::deleteSecretQuietly);
-                throw failure("update '" + registration.identifier() + "' in", e);
+                RuntimeException failure = failure("update '" + registration.identifier() + "' in", e);
+                if (!(failure instanceof RegistryRetry.TransientFailure)) {
+                    secret.filter(s -> !secretNames(old).contains(s)).ifPresent(this::deleteSecretQuietly);
+                }
+                throw failure;
             }
             for (String previous : secretNames(old)) {
                 if (!secret.equals(Optional.of(previous))) {
@@ -213,12 +288,34 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         }
     }
 
+    /**
+     * Deletes the service and its Secret; when a retry finds the service gone, the attempt whose answer
+     * was lost removed it, and only its Secret is left to delete.
+     */
     @Override
     public void delete(String id) {
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<JsonNode> removed = new AtomicReference<>();
+        retry.call(() -> {
+            boolean retrying = attempts.incrementAndGet() > 1;
+            try {
+                deleteOnce(id, removed);
+            } catch (RegistryException e) {
+                if (!(retrying && e.status() == 404 && removed.get() != null)) {
+                    throw e;
+                }
+                secretNames(removed.get()).forEach(this::deleteSecretIfOwned);
+            }
+            return id;
+        });
+    }
+
+    private void deleteOnce(String id, AtomicReference<JsonNode> removed) {
         for (int attempt = 0; ; attempt++) {
             Snapshot snapshot = read();
             int index = snapshot.find(id).orElseThrow(() -> notFound(id));
             JsonNode old = snapshot.services().get(index);
+            removed.set(old);
             try {
                 ArrayNode services = snapshot.services().deepCopy();
                 services.remove(index);
@@ -266,7 +363,12 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         }
     }
 
+    /** The Application as it is now, read with retries. */
     private Snapshot read() {
+        return retry.call(this::readOnce);
+    }
+
+    private Snapshot readOnce() {
         GenericKubernetesResource resource;
         try {
             resource = client.genericKubernetesResources(APPLICATIONS).withName(config.applicationName()).get();
@@ -369,7 +471,51 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         return names;
     }
 
+    /**
+     * Creates or replaces the Secret, one request at a time, each retried on its own: a read, then a
+     * create (when missing) or a replace on the read's resource version (when its data or labels differ).
+     * A 409 (created or changed meanwhile, perhaps by this very write whose answer was lost) reads again.
+     */
     private void writeSecret(String name, Registration registration) {
+        Secret wanted = secret(name, registration);
+        for (int attempt = 0; ; attempt++) {
+            Secret existing = getSecret(name);
+            try {
+                if (existing == null) {
+                    retry.call(() -> secretRequest(name, registration, s -> s.resource(wanted).create()));
+                } else if (!holds(existing, wanted)) {
+                    Secret replacement = new SecretBuilder(wanted).editMetadata()
+                            .withResourceVersion(existing.getMetadata().getResourceVersion()).endMetadata().build();
+                    retry.call(() -> secretRequest(name, registration, s -> s.resource(replacement).update()));
+                }
+                return;
+            } catch (RegistryException e) {
+                if (e.status() != 409 || attempt >= config.maxConflictRetries()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Secret secretRequest(String name, Registration registration,
+            java.util.function.Function<io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Secret, io.fabric8.kubernetes.api.model.SecretList,
+                    io.fabric8.kubernetes.client.dsl.Resource<Secret>>, Secret> request) {
+        try {
+            return request.apply(client.secrets().inNamespace(config.credentialsNamespace()));
+        } catch (KubernetesClientException e) {
+            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot write the credentials Secret of '"
+                    + registration.identifier() + "': " + reason(e), e), e);
+        }
+    }
+
+    /** True when the Secret already holds this data and carries these labels. */
+    private static boolean holds(Secret existing, Secret wanted) {
+        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels();
+        return Objects.equals(existing.getData(), wanted.getData()) && Objects.equals(existing.getType(), wanted.getType())
+                && labels.entrySet().containsAll(wanted.getMetadata().getLabels().entrySet());
+    }
+
+    private Secret secret(String name, Registration registration) {
         ApiRegistration api = (ApiRegistration) registration;
         Map<String, String> data = new LinkedHashMap<>();
         if (api.credentials() instanceof BasicCredentials basic) {
@@ -390,42 +536,123 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         if (owner != null && owner.length() <= 63 && LABEL_VALUE.matcher(owner).matches()) {
             labels.put(ConnectorLabels.OWNER, owner);
         }
-        Secret secret = new SecretBuilder()
+        return new SecretBuilder()
                 .withNewMetadata().withName(name).withNamespace(config.credentialsNamespace()).withLabels(labels).endMetadata()
                 .withType("Opaque")
                 .withData(encoded)
                 .build();
-        try {
-            client.secrets().inNamespace(config.credentialsNamespace()).resource(secret).createOr(NonDeletingOperation::update);
-        } catch (KubernetesClientException e) {
-            throw new RegistryException(secretEndpoint(name), e.getCode(), "Cannot write the credentials Secret of '"
-                    + registration.identifier() + "': " + reason(e), e);
-        }
     }
 
+    /** Deletes the Secret if the connector wrote it (it has the managed-by label); a read and a delete, each retried. */
     private void deleteSecretIfOwned(String name) {
-        try {
-            Secret secret = client.secrets().inNamespace(config.credentialsNamespace()).withName(name).get();
-            if (secret == null) {
-                return;
-            }
-            Map<String, String> labels = secret.getMetadata().getLabels();
-            if (labels == null || !ConnectorLabels.MANAGED_BY_VALUE.equals(labels.get(ConnectorLabels.MANAGED_BY))) {
-                LOG.info("Leaving Secret {}/{} in place: it was not written by the connector", config.credentialsNamespace(), name);
-                return;
-            }
-            client.secrets().inNamespace(config.credentialsNamespace()).withName(name).delete();
-        } catch (KubernetesClientException e) {
-            throw new RegistryException(secretEndpoint(name), e.getCode(), "Cannot delete the credentials Secret: " + reason(e), e);
+        Secret secret = getSecret(name);
+        if (secret == null) {
+            return;
         }
+        Map<String, String> labels = secret.getMetadata().getLabels();
+        if (labels == null || !ConnectorLabels.MANAGED_BY_VALUE.equals(labels.get(ConnectorLabels.MANAGED_BY))) {
+            LOG.info("Leaving Secret {}/{} in place: it was not written by the connector", config.credentialsNamespace(), name);
+            return;
+        }
+        retry.call(() -> {
+            try {
+                return client.secrets().inNamespace(config.credentialsNamespace()).withName(name).delete();
+            } catch (KubernetesClientException e) {
+                throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot delete the credentials Secret: "
+                        + reason(e), e), e);
+            }
+        });
     }
 
     private void deleteSecretQuietly(String name) {
         try {
             deleteSecretIfOwned(name);
-        } catch (RegistryException e) {
+        } catch (RegistryException | RegistryRetry.TransientFailure e) {
             LOG.warn("Could not remove Secret {}/{} after a failed write: {}", config.credentialsNamespace(), name, e.getMessage());
         }
+    }
+
+    private Secret getSecret(String name) {
+        return retry.call(() -> getSecretOnce(name));
+    }
+
+    private Secret getSecretOnce(String name) {
+        try {
+            return client.secrets().inNamespace(config.credentialsNamespace()).withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw classify(new RegistryException(secretEndpoint(name), e.getCode(), "Cannot read the credentials Secret: " + reason(e), e), e);
+        }
+    }
+
+    // --- reading back ---
+
+    /** A service as stored, as a registration, with its Secret's data and drift in the fields only this registry writes. */
+    private LiveContent live(String id, JsonNode service, Map<String, Secret> secrets) {
+        String identifier = text(service, "identifier").orElse(id);
+        String displayName = text(service, "displayName").orElse("");
+        String description = text(service, "description").orElse("");
+        String provider = text(service, "providerDisplayName").orElse("");
+        String serviceName = text(service, "name").orElse("");
+        Map<String, String> labels = new LinkedHashMap<>();
+        JsonNode labelNode = service.get("labels");
+        if (labelNode != null && labelNode.isObject()) {
+            labelNode.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        }
+        List<String> drift = new ArrayList<>();
+        JsonNode entries = service.path("entries");
+        if (entries.size() != 1) {
+            drift.add("entries");
+        }
+        JsonNode entry = entries.path(0);
+        if ("Events".equals(text(entry, "type").orElse(""))) {
+            if (!text(entry, "specificationUrl").equals(config.eventsSpecificationUrl().map(URI::toString))) {
+                drift.add("entry.specificationUrl");
+            }
+            return new LiveContent(new EventCatalogRegistration(identifier, displayName, description, provider,
+                    ServiceDetails.JSON.createObjectNode(), labels), Set.of(RegistrationField.EVENTS_SPEC), drift);
+        }
+        URI target = ServiceDetails.uri(text(entry, "targetUrl").orElse(""));
+        URI specification = ServiceDetails.uri(text(entry, "specificationUrl").orElse(""));
+        String gateway = stripSlash(config.centralGatewayUrl().toString()) + "/" + config.applicationName() + "/" + serviceName;
+        if (!text(entry, "centralGatewayUrl").equals(Optional.of(gateway))) {
+            drift.add("entry.centralGatewayUrl");
+        }
+        JsonNode credentials = entry.path("credentials");
+        String secretName = text(credentials, "secretName").orElse("");
+        if (!secretName.equals(ServiceNames.secretName(config.applicationName(), serviceName, id))) {
+            drift.add("entry.credentials.secretName");
+        }
+        Map<String, String> data = secretData(secrets.get(secretName));
+        Credentials stored;
+        if ("OAuth".equals(text(credentials, "type").orElse(""))) {
+            stored = new OAuthCredentials(ServiceDetails.uri(text(credentials, "authenticationUrl").orElse("")),
+                    data.getOrDefault("clientId", ""), dev.marketingconnector.core.config.Secret.of(data.getOrDefault("clientSecret", "")));
+        } else {
+            Optional<URI> csrf = text(credentials.path("csrfInfo"), "tokenEndpointURL").map(ServiceDetails::uri);
+            stored = new BasicCredentials(data.getOrDefault("username", ""),
+                    dev.marketingconnector.core.config.Secret.of(data.getOrDefault("password", "")), csrf);
+            if (!"Basic".equals(text(credentials, "type").orElse(""))) {
+                drift.add("entry.credentials.type");
+            }
+        }
+        return new LiveContent(new ApiRegistration(identifier, displayName, description, provider, target, specification,
+                text(entry, "apiType").orElse(""), stored, labels), Set.of(), drift);
+    }
+
+    /** A Secret's data, decoded; none when it is missing (so its fields show as drift). */
+    private static Map<String, String> secretData(Secret secret) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (secret == null || secret.getData() == null) {
+            return data;
+        }
+        secret.getData().forEach((key, value) -> {
+            try {
+                data.put(key, new String(Base64.getDecoder().decode(value == null ? "" : value), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notBase64) {
+                data.put(key, "");
+            }
+        });
+        return data;
     }
 
     // --- errors ---
@@ -441,9 +668,32 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         return new RegistryException(applicationEndpoint(), 404, "Application '" + config.applicationName() + "' has no service with id '" + id + "'");
     }
 
-    private RegistryException failure(String what, KubernetesClientException e) {
-        return new RegistryException(applicationEndpoint(), e.getCode(), "Cannot " + what + " Application '"
-                + config.applicationName() + "': " + reason(e), e);
+    private RuntimeException failure(String what, KubernetesClientException e) {
+        return classify(new RegistryException(applicationEndpoint(), e.getCode(), "Cannot " + what + " Application '"
+                + config.applicationName() + "': " + reason(e), e), e);
+    }
+
+    /** A failure that may pass (429, 5xx, a time-out or connection error) as a transient one the retry repeats. */
+    private static RuntimeException classify(RegistryException failure, KubernetesClientException e) {
+        return isTransient(e) ? new RegistryRetry.TransientFailure(failure, Optional.empty(), true) : failure;
+    }
+
+    static boolean isTransient(KubernetesClientException e) {
+        if (RegistryRetry.TRANSIENT_STATUSES.contains(e.getCode())) {
+            return true;
+        }
+        if (e.getCode() > 0) {
+            return false;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException) {
+                return false;
+            }
+            if (cause instanceof java.io.IOException || cause instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(KubernetesClientException e) {

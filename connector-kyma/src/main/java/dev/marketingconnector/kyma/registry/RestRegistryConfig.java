@@ -25,6 +25,8 @@ public final class RestRegistryConfig {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Services are separate resources in the registry, so several writes may run at once. */
     public static final int DEFAULT_MAX_CONCURRENT_WRITES = 16;
+    /** Services read back at once to compare them with what should be there ({@code GET …/{id}} each). */
+    public static final int DEFAULT_MAX_CONCURRENT_READS = 16;
 
     private final URI baseUrl;
     private final String applicationName;
@@ -32,6 +34,8 @@ public final class RestRegistryConfig {
     private final Duration requestTimeout;
     private final TlsConfig tls;
     private final int maxConcurrentWrites;
+    private final int maxConcurrentReads;
+    private final RegistryRetryConfig retry;
 
     private RestRegistryConfig(Builder builder) {
         this.baseUrl = builder.baseUrl;
@@ -40,6 +44,8 @@ public final class RestRegistryConfig {
         this.requestTimeout = builder.requestTimeout;
         this.tls = builder.tls;
         this.maxConcurrentWrites = builder.maxConcurrentWrites;
+        this.maxConcurrentReads = builder.maxConcurrentReads;
+        this.retry = builder.retry;
     }
 
     /**
@@ -81,10 +87,20 @@ public final class RestRegistryConfig {
         return maxConcurrentWrites;
     }
 
+    /** {@return how many services are read back at once when the reconciler compares them with what should be there} */
+    public int maxConcurrentReads() {
+        return maxConcurrentReads;
+    }
+
+    /** {@return how each call is retried on connection errors, time-outs, 429 and 5xx} */
+    public RegistryRetryConfig retry() {
+        return retry;
+    }
+
     @Override
     public String toString() {
         return "RestRegistryConfig[" + baseUrl + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                + (tls == null ? "" : ", " + tls) + "]";
+                + ", maxAttempts=" + retry.maxAttempts() + (tls == null ? "" : ", " + tls) + "]";
     }
 
     /** Collects the settings; every setter checks its value at once. */
@@ -96,6 +112,8 @@ public final class RestRegistryConfig {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private TlsConfig tls;
         private int maxConcurrentWrites = DEFAULT_MAX_CONCURRENT_WRITES;
+        private int maxConcurrentReads = DEFAULT_MAX_CONCURRENT_READS;
+        private RegistryRetryConfig retry = RegistryRetryConfig.defaults();
 
         private Builder(URI baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -167,6 +185,31 @@ public final class RestRegistryConfig {
                 throw new IllegalArgumentException("maxConcurrentWrites must be >= 1, got " + writes);
             }
             this.maxConcurrentWrites = writes;
+            return this;
+        }
+
+        /**
+         * How many reads (GETs of single entries, for drift checks) may run at once.
+         *
+         * @param reads at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrentReads(int reads) {
+            if (reads < 1) {
+                throw new IllegalArgumentException("maxConcurrentReads must be >= 1, got " + reads);
+            }
+            this.maxConcurrentReads = reads;
+            return this;
+        }
+
+        /**
+         * Retries of transient failures ({@link RegistryRetryConfig#defaults()}; {@link RegistryRetryConfig#none()} for none).
+         *
+         * @param retry the retry
+         * @return this builder
+         */
+        public Builder retry(RegistryRetryConfig retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 

@@ -11,11 +11,15 @@ import dev.marketingconnector.core.registration.EventCatalogRegistration;
 import dev.marketingconnector.core.registration.OAuthCredentials;
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.registry.RegisteredEntry;
+import dev.marketingconnector.core.registry.RegistrationField;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Kyma 1.x ServiceDetails JSON of a registration, and back. Field names follow the Application
@@ -69,11 +73,11 @@ final class ServiceDetails {
         Map<String, String> labels = labels(details);
         JsonNode api = field(details, "api");
         if (api != null && api.isObject()) {
-            URI target = URI.create(text(api, "targetUrl").orElse(""));
-            URI specification = text(api, "specificationUrl").map(URI::create).orElse(target);
+            URI target = uri(text(api, "targetUrl").orElse(""));
+            URI specification = text(api, "specificationUrl").map(ServiceDetails::uri).orElse(target);
             String apiType = text(api, "apiType").orElse("");
             return new ApiRegistration(identifier, name, description, provider, target, specification, apiType,
-                    credentials(identifier, field(api, "credentials")), labels);
+                    credentials(field(api, "credentials")), labels);
         }
         JsonNode events = field(details, "events");
         JsonNode spec = events == null ? null : field(events, "spec");
@@ -88,19 +92,53 @@ final class ServiceDetails {
                 text(service, "identifier").filter(s -> !s.isBlank()), labels(service));
     }
 
-    private static Credentials credentials(String identifier, JsonNode credentials) {
-        JsonNode basic = credentials == null ? null : field(credentials, "basic");
-        if (basic != null && basic.isObject()) {
-            JsonNode csrf = field(basic, "csrfInfo");
-            Optional<URI> csrfUrl = csrf == null ? Optional.empty() : text(csrf, "tokenEndpointURL").map(URI::create);
-            return new BasicCredentials(text(basic, "username").orElse(""), Secret.of(text(basic, "password").orElse("")), csrfUrl);
-        }
+    /** Credentials as stored; none at all read as empty basic credentials, so every credentials field shows as drift. */
+    private static Credentials credentials(JsonNode credentials) {
         JsonNode oauth = credentials == null ? null : field(credentials, "oauth");
         if (oauth != null && oauth.isObject()) {
-            return new OAuthCredentials(URI.create(text(oauth, "url").orElse("")), text(oauth, "clientId").orElse(""),
+            return new OAuthCredentials(uri(text(oauth, "url").orElse("")), text(oauth, "clientId").orElse(""),
                     Secret.of(text(oauth, "clientSecret").orElse("")));
         }
-        throw new IllegalArgumentException("entry '" + identifier + "' has no basic or oauth credentials");
+        JsonNode basic = credentials == null ? null : field(credentials, "basic");
+        JsonNode csrf = basic == null || !basic.isObject() ? null : field(basic, "csrfInfo");
+        Optional<URI> csrfUrl = csrf == null ? Optional.empty() : text(csrf, "tokenEndpointURL").map(ServiceDetails::uri);
+        return new BasicCredentials(basic == null ? "" : text(basic, "username").orElse(""),
+                Secret.of(basic == null ? "" : text(basic, "password").orElse("")), csrfUrl);
+    }
+
+    /**
+     * The secret fields a ServiceDetails answer does not show: the registry masks them (a value of only
+     * {@code *}) or leaves them out. They cannot be compared, so they are never drift.
+     */
+    static Set<RegistrationField> maskedFields(JsonNode details) {
+        Set<RegistrationField> masked = EnumSet.noneOf(RegistrationField.class);
+        JsonNode api = field(details, "api");
+        JsonNode credentials = api == null ? null : field(api, "credentials");
+        if (credentials == null || !credentials.isObject()) {
+            return masked;
+        }
+        JsonNode basic = field(credentials, "basic");
+        if (basic != null && basic.isObject() && isMasked(text(basic, "password"))) {
+            masked.add(RegistrationField.PASSWORD);
+        }
+        JsonNode oauth = field(credentials, "oauth");
+        if (oauth != null && oauth.isObject() && isMasked(text(oauth, "clientSecret"))) {
+            masked.add(RegistrationField.CLIENT_SECRET);
+        }
+        return masked;
+    }
+
+    private static boolean isMasked(Optional<String> value) {
+        return value.isEmpty() || value.get().isEmpty() || value.get().chars().allMatch(c -> c == '*');
+    }
+
+    /** A URL as stored; one that does not parse (edited by hand) becomes a URN no wanted URL equals. */
+    static URI uri(String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            return URI.create("urn:marketing-connector:unparseable-url");
+        }
     }
 
     private static Map<String, String> labels(JsonNode node) {

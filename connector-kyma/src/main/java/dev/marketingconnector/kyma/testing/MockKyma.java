@@ -79,6 +79,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * try (MockKyma kyma = new MockKyma()) {
  *     kyma.failNext(503, 2);              // the next two calls answer 503
  *     kyma.failRandomly(0.3, 503);        // then 30 % of event calls (seeded, repeatable)
+ *     kyma.failRandomly(Route.REGISTRY, 0.3, 7L, Failure.UNAVAILABLE, Failure.CUT_AFTER_APPLYING); // any route
  *     ... publish to kyma.publishUrl() ...
  *     assertThat(kyma.events()).extracting(ReceivedEvent::id) ...
  * }
@@ -92,6 +93,8 @@ public final class MockKyma implements AutoCloseable {
     public static final int MAX_EVENT_BODY_BYTES = 64 * 1024;
     /** What the registry returns instead of a password or client secret. */
     public static final String MASKED_SECRET = "********";
+    /** How long a {@link Failure#STALL_AFTER_APPLYING} answer waits unless {@link #stallFor(Duration)} says otherwise. */
+    public static final Duration DEFAULT_STALL = Duration.ofSeconds(30);
 
     /** The routes MockKyma serves. */
     public enum Route {
@@ -117,6 +120,19 @@ public final class MockKyma implements AutoCloseable {
         BINARY,
         /** CloudEvents structured mode: {@code application/cloudevents+json}. */
         STRUCTURED
+    }
+
+    /** How a request picked for a fault by {@link #failRandomly(Route, double, long, Failure...)} or {@link #failNext(Route, Failure, int)} fails. */
+    public enum Failure {
+        /** Answers 503 before doing anything. */
+        UNAVAILABLE,
+        /**
+         * Does what was asked (registers, updates, deletes, accepts the event), then closes the connection
+         * without an answer: the client cannot tell whether its request took effect.
+         */
+        CUT_AFTER_APPLYING,
+        /** Does what was asked, then answers only after {@link #stallFor(Duration)}: past the client's timeout. */
+        STALL_AFTER_APPLYING
     }
 
     /**
@@ -373,6 +389,12 @@ public final class MockKyma implements AutoCloseable {
     private record Fault(Route route, int status) {
     }
 
+    private record RouteFailure(Route route, Failure failure) {
+    }
+
+    private record RandomFailures(double fraction, Random random, List<Failure> failures) {
+    }
+
     private record Problem(String field, String type, String message) {
     }
 
@@ -388,6 +410,14 @@ public final class MockKyma implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // As MockMarketingSystem does: without it every answer of the JDK server waits about 40 ms on the
+        // client's delayed ACK (Nagle). Read once, when the JDK's server configuration loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?");
     private static final Pattern VERSION = Pattern.compile("[a-zA-Z0-9]{1,4}");
     private static final Pattern VERSION_SUFFIX = Pattern.compile("v[0-9]+");
@@ -415,6 +445,11 @@ public final class MockKyma implements AutoCloseable {
     private boolean outage;
     private Instant outageUntil;
     private String retryAfter;
+    private final Deque<RouteFailure> routeFailures = new ArrayDeque<>();
+    private final Map<Route, RandomFailures> randomFailures = new java.util.EnumMap<>(Route.class);
+    private Duration stall = DEFAULT_STALL;
+    private boolean duplicateIdentifiers;
+    private final Map<Failure, Integer> failuresInjected = new java.util.EnumMap<>(Failure.class);
 
     /** A MockKyma on a free loopback port, plain HTTP, started. */
     public MockKyma() {
@@ -607,7 +642,7 @@ public final class MockKyma implements AutoCloseable {
     /**
      * How many requests reached this route (answered with anything).
      *
-     * @param route the route
+     * @param route the route, e.g. {@code /v1/events}
      * @return how many requests reached this route (answered with anything)
      */
     public synchronized int requestCount(Route route) {
@@ -630,7 +665,7 @@ public final class MockKyma implements AutoCloseable {
     /**
      * The next {@code count} requests to {@code route} answer {@code status}.
      *
-     * @param route the route
+     * @param route the route, e.g. {@code /v1/events}
      * @param status the HTTP status
      * @param count how many
      * @return this MockKyma
@@ -650,7 +685,7 @@ public final class MockKyma implements AutoCloseable {
      * A {@code fraction} of event calls answer {@code status} before the event is accepted, chosen by
      * the seeded random (repeatable for the same order of calls); 0 turns it off.
      *
-     * @param fraction the fraction
+     * @param fraction between 0 and 1
      * @param status the HTTP status
      * @return this MockKyma
      */
@@ -662,7 +697,7 @@ public final class MockKyma implements AutoCloseable {
      * A {@code fraction} of event calls are accepted and recorded but answer {@code status}, as when a
      * gateway times out after the backend took the event: the client retries and the event arrives twice.
      *
-     * @param fraction the fraction
+     * @param fraction between 0 and 1
      * @param status the HTTP status
      * @return this MockKyma
      */
@@ -733,6 +768,103 @@ public final class MockKyma implements AutoCloseable {
     }
 
     /**
+     * A {@code fraction} of the requests to {@code route} fail, each in one of the {@code failures} ways
+     * (chosen evenly), picked by a random of its own with this {@code seed}; 0 turns it off. Applies to
+     * every route, the registry included, and works alongside the other faults.
+     *
+     * @param route the route, e.g. {@code /v1/events}
+     * @param fraction between 0 and 1
+     * @param seed the seed of the random that picks the failing requests
+     * @param failures the ways to fail, at least one
+     * @return this MockKyma
+     */
+    public synchronized MockKyma failRandomly(Route route, double fraction, long seed, Failure... failures) {
+        Objects.requireNonNull(route, "route");
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("fraction must be in [0, 1], got " + fraction);
+        }
+        if (failures.length == 0 && fraction > 0) {
+            throw new IllegalArgumentException("name at least one failure");
+        }
+        if (fraction == 0) {
+            randomFailures.remove(route);
+        } else {
+            randomFailures.put(route, new RandomFailures(fraction, new Random(seed), List.of(failures)));
+        }
+        return this;
+    }
+
+    /**
+     * The next {@code count} requests to {@code route} fail this way.
+     *
+     * @param route the route, e.g. {@code /v1/events}
+     * @param failure how the requests fail
+     * @param count   how many requests
+     * @return the fail next
+     */
+    public synchronized MockKyma failNext(Route route, Failure failure, int count) {
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(failure, "failure");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            routeFailures.add(new RouteFailure(route, failure));
+        }
+        return this;
+    }
+
+    /**
+     * How long a {@link Failure#STALL_AFTER_APPLYING} answer waits (default {@link #DEFAULT_STALL}).
+     *
+     * @param stall zero or more
+     * @return this MockKyma
+     */
+    public synchronized MockKyma stallFor(Duration stall) {
+        Objects.requireNonNull(stall, "stall");
+        if (stall.isNegative()) {
+            throw new IllegalArgumentException("stall must not be negative, got " + stall);
+        }
+        this.stall = stall;
+        return this;
+    }
+
+    /**
+     * Whether the registry accepts a second service with an identifier it already has (off by default:
+     * 409). On, it shows what a client that repeats a create whose outcome it did not learn leaves behind.
+     *
+     * @param accept true to accept duplicates
+     * @return this MockKyma
+     */
+    public synchronized MockKyma acceptDuplicateIdentifiers(boolean accept) {
+        this.duplicateIdentifiers = accept;
+        return this;
+    }
+
+    /**
+     * How many requests failed in this way so far (by {@link #failNext(Route, Failure, int)} or at random).
+     *
+     * @param failure the failure
+     * @return the failures injected
+     */
+    public synchronized int failuresInjected(Failure failure) {
+        return failuresInjected.getOrDefault(failure, 0);
+    }
+
+    /**
+     * Services of the Application that share an identifier with another, by identifier.
+     *
+     * @param application the application
+     * @return the duplicate identifiers
+     */
+    public synchronized Map<String, Integer> duplicateIdentifiers(String application) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        services(application).forEach(s -> s.identifier().ifPresent(id -> counts.merge(id, 1, Integer::sum)));
+        counts.values().removeIf(n -> n < 2);
+        return counts;
+    }
+
+    /**
      * Forgets services, events, requests and faults.
      *
      * @return this MockKyma
@@ -748,6 +880,11 @@ public final class MockKyma implements AutoCloseable {
         outage = false;
         outageUntil = null;
         retryAfter = null;
+        routeFailures.clear();
+        randomFailures.clear();
+        stall = DEFAULT_STALL;
+        duplicateIdentifiers = false;
+        failuresInjected.clear();
         return this;
     }
 
@@ -777,12 +914,17 @@ public final class MockKyma implements AutoCloseable {
             Optional<Route> route = route(path);
             Response response;
             Duration delay;
-            response = respond(route, method, path, exchange, body);
+            Failure failure = route.map(this::pickFailure).orElse(null);
+            response = failure == Failure.UNAVAILABLE ? injected(route.get(), 503, "injected failure: unavailable")
+                    : respond(route, method, path, exchange, body);
             synchronized (this) {
-                requests.add(new RecordedRequest(route, method, path, response.status(), clientPrincipal(exchange)));
-                delay = latency;
+                requests.add(new RecordedRequest(route, method, path, failure == Failure.CUT_AFTER_APPLYING ? 0 : response.status(),
+                        clientPrincipal(exchange)));
+                delay = failure == Failure.STALL_AFTER_APPLYING ? latency.plus(stall) : latency;
             }
-            if (delay.isZero()) {
+            if (failure == Failure.CUT_AFTER_APPLYING) {
+                exchange.close();
+            } else if (delay.isZero()) {
                 send(exchange, response);
             } else {
                 delayer.schedule(() -> send(exchange, response), delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -791,6 +933,27 @@ public final class MockKyma implements AutoCloseable {
             send(exchange, new Response(500, "application/json", bytes(JSON.createObjectNode().put("code", 500)
                     .put("error", "MockKyma failed: " + e))));
         }
+    }
+
+    /** The failure of this request, if one was asked for (next ones first, then at random). */
+    private synchronized Failure pickFailure(Route route) {
+        Failure failure = null;
+        for (Iterator<RouteFailure> it = routeFailures.iterator(); it.hasNext(); ) {
+            RouteFailure next = it.next();
+            if (next.route() == route) {
+                it.remove();
+                failure = next.failure();
+                break;
+            }
+        }
+        RandomFailures random = randomFailures.get(route);
+        if (failure == null && random != null && random.random().nextDouble() < random.fraction()) {
+            failure = random.failures().get(random.random().nextInt(random.failures().size()));
+        }
+        if (failure != null) {
+            failuresInjected.merge(failure, 1, Integer::sum);
+        }
+        return failure;
     }
 
     /** Faults are decided under the lock; events are validated outside it, so parallel publishers are not serialised. */
@@ -885,7 +1048,7 @@ public final class MockKyma implements AutoCloseable {
                     if (problems != null) {
                         return registryError(400, problems);
                     }
-                    String conflict = identifierConflict(byId, details, null);
+                    String conflict = duplicateIdentifiers ? null : identifierConflict(byId, details, null);
                     if (conflict != null) {
                         return registryError(409, conflict);
                     }
@@ -914,7 +1077,7 @@ public final class MockKyma implements AutoCloseable {
                 if (problems != null) {
                     return registryError(400, problems);
                 }
-                String conflict = identifierConflict(byId, details, id);
+                String conflict = duplicateIdentifiers ? null : identifierConflict(byId, details, id);
                 if (conflict != null) {
                     return registryError(409, conflict);
                 }
@@ -1497,7 +1660,7 @@ public final class MockKyma implements AutoCloseable {
         /**
          * The seed of {@link MockKyma#failRandomly(double, int)}.
          *
-         * @param seed the seed
+         * @param seed the seed of the random that picks the failing requests
          * @return this builder
          */
         public Builder seed(long seed) {
@@ -1526,17 +1689,6 @@ public final class MockKyma implements AutoCloseable {
          */
         public MockKyma start() {
             return new MockKyma(this);
-        }
-
-        /**
-         * Starts the MockKyma.
-         *
-         * @return the running MockKyma
-         * @deprecated use {@link #start()}: every fake that serves starts with {@code start()} and stops with {@code close()}
-         */
-        @Deprecated
-        public MockKyma build() {
-            return start();
         }
     }
 }

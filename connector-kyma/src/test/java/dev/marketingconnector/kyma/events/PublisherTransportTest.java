@@ -109,7 +109,7 @@ class PublisherTransportTest {
     @Test
     void presentsTheClientCertificateAndTrustsTheClustersCa() throws Exception {
         TestCertificates certificates = TestCertificates.shared();
-        try (MockKyma kyma = MockKyma.builder().tls(certificates.server().sslContext(), true).build()) {
+        try (MockKyma kyma = MockKyma.builder().tls(certificates.server().sslContext(), true).start()) {
             try (CloudEventsPublisher publisher = new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl())
                     .tls(certificates.client()).build(), APP);
                     LegacyEventsPublisher legacy = new LegacyEventsPublisher(PublisherConfig.builder(kyma.eventsUrl())
@@ -151,7 +151,7 @@ class PublisherTransportTest {
             trusted.store(out, TestCertificates.PASSWORD.reveal().toCharArray());
         }
         TlsConfig server = TlsConfig.builder().keyStore(serverKeys, TestCertificates.PASSWORD).build();
-        try (MockKyma kyma = MockKyma.builder().tls(server.sslContext(), false).build();
+        try (MockKyma kyma = MockKyma.builder().tls(server.sslContext(), false).start();
                 CloudEventsPublisher publisher = new CloudEventsPublisher(PublisherConfig.builder(kyma.publishUrl()).maxAttempts(1)
                         .tls(TlsConfig.builder().trustStore(trust, TestCertificates.PASSWORD).build()).build(), APP)) {
             PublishException failure = failure(publisher);

@@ -320,4 +320,47 @@ class ApplicationResourceRegistryTest {
         assertThatThrownBy(() -> config().eventsSpecificationUrl(URI.create("/asyncapi.json"))).hasMessageContaining("eventsSpecificationUrl");
         assertThatThrownBy(() -> ApplicationResourceConfig.builder(APP).bearerToken(Secret.of("t")).build()).hasMessageContaining("apiServerUrl");
     }
+
+    /** Edits the service with this id in the Application the way {@code kubectl edit} would. */
+    private void editService(String id, java.util.function.Consumer<ObjectNode> edit) {
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource application = KymaApplications.get(client, APP);
+        ObjectNode spec = KymaApplications.JSON.valueToTree(application.getAdditionalProperties().get("spec"));
+        edit.accept((ObjectNode) KymaApplications.service(spec, id));
+        application.setAdditionalProperty("spec", KymaApplications.JSON.convertValue(spec, Map.class));
+        client.genericKubernetesResources(ApplicationResourceRegistry.APPLICATIONS).resource(application).update();
+    }
+
+    @Test
+    void readShowsDriftInWhatOnlyTheApplicationHolds() {
+        Registration api = ConnectorLabels.mark(api("API_MKT_CONTACT_SRV", "Contacts"), OWNER);
+        Registration events = ConnectorLabels.mark(EventCatalogRegistration.of(ServiceCatalog.marketing()), OWNER);
+        String apiId = registry.create(api);
+        String eventsId = registry.create(events);
+
+        editService(apiId, service -> ((ObjectNode) service.get("entries").get(0)).put("centralGatewayUrl", "http://elsewhere/x"));
+        editService(eventsId, service -> ((ObjectNode) service.get("entries").get(0)).put("specificationUrl", "http://elsewhere/spec"));
+        Map<String, dev.marketingconnector.core.registry.LiveContent> live = registry.read(List.of(apiId, eventsId));
+
+        assertThat(live.get(apiId).driftFrom(api)).containsExactly("entry.centralGatewayUrl");
+        assertThat(live.get(eventsId).driftFrom(events)).as("the AsyncAPI document is not stored, so it is no drift")
+                .containsExactly("entry.specificationUrl");
+    }
+
+    @Test
+    void aDeletedSecretShowsAsCredentialDriftAndTheRepairWritesItAgain() {
+        RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
+        ApplicationRegistration desired = new ApplicationRegistration(APP, List.of(api("API_MKT_CONTACT_SRV", "Contacts")));
+        reconciler.reconcile(desired, false);
+        String secretName = KymaApplications.spec(client, APP).get("services").get(0).get("entries").get(0).get("credentials")
+                .get("secretName").asText();
+        client.secrets().inNamespace("kyma-system").withName(secretName).delete();
+
+        var plan = reconciler.plan(desired);
+
+        assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.drift())
+                .containsExactly("api.credentials.username", "api.credentials.password"));
+        assertThat(reconciler.apply(plan).succeeded()).isTrue();
+        assertThat(decoded(secret(secretName), "password")).isEqualTo(PASSWORD);
+        assertThat(reconciler.plan(desired).hasWrites()).isFalse();
+    }
 }

@@ -187,22 +187,30 @@ class RestApplicationRegistryTest {
         URI url = kyma.registryUrl(APP);
         kyma.close();
 
-        assertThatThrownBy(() -> new RestApplicationRegistry(url).list()).isInstanceOfSatisfying(RegistryException.class, e -> {
+        RestApplicationRegistry twoAttempts = new RestApplicationRegistry(RestRegistryConfig.builder(url).retry(FAST_RETRY).build());
+
+        assertThatThrownBy(twoAttempts::list).isInstanceOfSatisfying(RegistryException.class, e -> {
             assertThat(e.status()).isZero();
-            assertThat(e.getMessage()).contains("unreachable").contains(url.toString());
+            assertThat(e.getMessage()).contains("unreachable").contains(url.toString()).contains("(3 attempts)");
             assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
         });
     }
 
     @Test
-    void aServerErrorOnListIsReported() {
-        kyma.failNext(500, 1);
+    void aServerErrorOnListIsReportedOnceTheAttemptsAreSpent() {
+        kyma.failNext(500, 3);
+        RestApplicationRegistry threeAttempts = new RestApplicationRegistry(RestRegistryConfig.builder(kyma.registryUrl(APP))
+                .retry(FAST_RETRY).build());
 
-        assertThatThrownBy(registry::list).isInstanceOfSatisfying(RegistryException.class, e -> {
+        assertThatThrownBy(threeAttempts::list).isInstanceOfSatisfying(RegistryException.class, e -> {
             assertThat(e.status()).isEqualTo(500);
-            assertThat(e.getMessage()).contains("injected failure");
+            assertThat(e.getMessage()).contains("injected failure", "(3 attempts)");
         });
+        assertThat(kyma.requestCount(MockKyma.Route.REGISTRY)).isEqualTo(3);
     }
+
+    private static final RegistryRetryConfig FAST_RETRY = RegistryRetryConfig.builder().maxAttempts(3)
+            .initialBackoff(java.time.Duration.ofMillis(5)).maxBackoff(java.time.Duration.ofMillis(20)).build();
 
     @Nested
     class Configuration {
@@ -251,7 +259,7 @@ class RestApplicationRegistryTest {
                 assertThat(tls.requests()).allSatisfy(r -> assertThat(r.clientPrincipal()).contains("CN=" + TestCertificates.CLIENT_CN));
 
                 RestApplicationRegistry withoutCertificate = new RestApplicationRegistry(RestRegistryConfig.builder(tls.registryUrl(APP))
-                        .tls(certificates.clientWithoutCertificate()).build());
+                        .tls(certificates.clientWithoutCertificate()).retry(FAST_RETRY).build());
                 assertThatThrownBy(withoutCertificate::list).isInstanceOfSatisfying(RegistryException.class,
                         e -> assertThat(e.status()).isZero());
 

@@ -498,8 +498,8 @@ class MockKymaTest {
 
         @Test
         void randomFailuresAreRepeatableWithTheSameSeed() throws Exception {
-            List<Integer> first = statuses(MockKyma.builder().seed(7).build());
-            List<Integer> second = statuses(MockKyma.builder().seed(7).build());
+            List<Integer> first = statuses(MockKyma.builder().seed(7).start());
+            List<Integer> second = statuses(MockKyma.builder().seed(7).start());
 
             assertThat(first).isEqualTo(second).contains(503, 200);
         }
@@ -553,7 +553,7 @@ class MockKymaTest {
                     return now.get();
                 }
             };
-            try (MockKyma mock = MockKyma.builder().clock(clock).build()) {
+            try (MockKyma mock = MockKyma.builder().clock(clock).start()) {
                 mock.outage(Duration.ofSeconds(5));
                 assertThat(send("POST", mock.eventsUrl(APP), v1Event().toString()).statusCode()).isEqualTo(503);
                 now.set(now.get().plusSeconds(4));

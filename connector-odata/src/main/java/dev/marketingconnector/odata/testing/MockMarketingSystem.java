@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  *     403 with {@code X-CSRF-Token: Required}.</li>
  * <li>Inactive services (no arrangement) → 403; unknown services and paths → 404.</li>
  * <li>Faults: {@link #setLatency}, {@link #failNext}, {@link #serveLoginPage}, {@link #truncateMetadata}.</li>
- * <li>Every request is recorded: {@link #takeRequest(Duration)}, {@link #requests()}.</li>
+ * <li>Every request is recorded: {@link #awaitRequest(Duration)}, {@link #requests()}.</li>
  * </ul>
  *
  * It listens on the loopback address ({@code 127.0.0.1}), on a free port unless one is chosen,
@@ -399,26 +399,7 @@ public final class MockMarketingSystem implements AutoCloseable {
     // ---- recording ----
 
     /**
-     * The oldest request not yet taken, waiting up to {@code timeout} for one to arrive.
-     *
-     * @param timeout how long to wait
-     * @return the request, empty when none arrived (or the thread was interrupted: the interrupt flag is set again)
-     * @deprecated it hides an interrupt, unlike the other fakes' waiting methods ({@code MockKyma.takeEvent},
-     *             {@code RecordingEventPublisher.awaitPublished}), which throw {@link InterruptedException};
-     *             use {@link #awaitRequest(Duration)}
-     */
-    @Deprecated
-    public Optional<RecordedRequest> takeRequest(Duration timeout) {
-        try {
-            return Optional.ofNullable(unread.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Waits for the oldest request not yet taken (shares its queue with {@link #takeRequest(Duration)}).
+     * Waits for the oldest request not yet taken.
      *
      * @param timeout how long to wait
      * @return the request

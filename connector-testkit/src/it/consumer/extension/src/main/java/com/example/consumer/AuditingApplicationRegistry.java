@@ -2,9 +2,12 @@ package com.example.consumer;
 
 import dev.marketingconnector.core.registration.Registration;
 import dev.marketingconnector.core.registry.ApplicationRegistry;
+import dev.marketingconnector.core.registry.LiveContent;
 import dev.marketingconnector.core.registry.RegisteredEntry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** A user's own registry: passes every call on and keeps an audit line per write, failed writes included. */
 public final class AuditingApplicationRegistry implements ApplicationRegistry {
@@ -19,6 +22,11 @@ public final class AuditingApplicationRegistry implements ApplicationRegistry {
     @Override
     public List<RegisteredEntry> list() {
         return delegate.list();
+    }
+
+    @Override
+    public Map<String, LiveContent> read(Collection<String> ids) {
+        return delegate.read(ids);
     }
 
     @Override
