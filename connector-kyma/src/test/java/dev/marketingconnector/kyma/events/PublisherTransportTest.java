@@ -3,6 +3,7 @@ package dev.marketingconnector.kyma.events;
 import static dev.marketingconnector.kyma.events.TestEvents.APP;
 import static dev.marketingconnector.kyma.events.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.marketingconnector.core.events.EventPublisher;
 import dev.marketingconnector.core.events.PublishException;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -72,7 +74,8 @@ class PublisherTransportTest {
 
             publisher.close();
 
-            assertThat(threadsNamed("own-loops-io")).isEmpty();
+            // close() returns once the loops have terminated; their threads end a moment after that
+            await().atMost(Duration.ofSeconds(5)).until(() -> threadsNamed("own-loops-io").isEmpty());
         }
     }
 
