@@ -4,6 +4,7 @@ import dev.marketingconnector.core.registration.Registration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The port to where a Kyma Application's entries live: the REST Application Registry of Kyma 1.x,
@@ -66,5 +67,18 @@ public interface ApplicationRegistry {
      */
     default int maxConcurrentWrites() {
         return 1;
+    }
+
+    /**
+     * How many creates this registry has sent again, since it was made, after an attempt whose outcome
+     * it could not learn (the answer was lost): only such a create can leave a second entry behind. The
+     * reconciler lists the Application once more after its creates, to delete such a second entry, only
+     * when this count grew during its writes. The default, empty, means the registry cannot tell, and the
+     * reconciler always checks; a registry whose creates cannot land twice (ids it chooses itself) says 0.
+     *
+     * @return the number of creates sent again, or empty when unknown
+     */
+    default OptionalLong resentCreates() {
+        return OptionalLong.empty();
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -226,6 +227,7 @@ public final class RegistrationReconciler {
         int threads = Math.min(Math.min(parallelism, Math.max(1, registry.maxConcurrentWrites())),
                 (int) changes.stream().filter(c -> c.action() != ChangeAction.UNCHANGED).count());
         ItemOutcome[] outcomes = new ItemOutcome[changes.size()];
+        OptionalLong resentBefore = registry.resentCreates();
         if (threads <= 1) {
             for (int i = 0; i < changes.size(); i++) {
                 outcomes[i] = applyOne(changes.get(i));
@@ -235,7 +237,10 @@ public final class RegistrationReconciler {
             applyInParallel(changes, outcomes, threads, progress);
         }
         List<ItemOutcome> all = new ArrayList<>(List.of(outcomes));
-        for (ItemOutcome cleanup : removeDuplicatesOfCreates(outcomes)) {
+        OptionalLong resentAfter = registry.resentCreates();
+        boolean createsMayHaveLandedTwice = resentBefore.isEmpty() || resentAfter.isEmpty()
+                || resentAfter.getAsLong() != resentBefore.getAsLong();
+        for (ItemOutcome cleanup : createsMayHaveLandedTwice ? removeDuplicatesOfCreates(outcomes) : List.<ItemOutcome>of()) {
             all.add(cleanup);
             progress.accept(cleanup);
         }
@@ -316,7 +321,8 @@ public final class RegistrationReconciler {
      * A create whose answer was lost may still land after the registry was asked whether it did (a
      * request stuck in a proxy, say), so the entry would exist twice. After creating, the registry is
      * listed once more and any second entry of an identifier created in this run is deleted, keeping the
-     * one the create returned. A failing list here is only logged: the next run's plan removes
+     * one the create returned. Only when a create was sent again after a lost answer, as far as the
+     * registry can tell ({@link ApplicationRegistry#resentCreates()}). A failing list here is only logged: the next run's plan removes
      * duplicates too.
      */
     private List<ItemOutcome> removeDuplicatesOfCreates(ItemOutcome[] outcomes) {

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -128,6 +129,12 @@ public final class InMemoryApplicationRegistry implements ApplicationRegistry {
         requireKnown(id);
         entries.remove(id);
         writes.add(new Write(Operation.DELETE, id, Optional.empty()));
+    }
+
+    /** {@return 0: a create here lands once, under the id it returns} */
+    @Override
+    public OptionalLong resentCreates() {
+        return OptionalLong.of(0);
     }
 
     /** Takes any number of writes at once (each is applied atomically). */

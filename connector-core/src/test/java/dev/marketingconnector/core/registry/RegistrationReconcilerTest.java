@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RegistrationReconcilerTest {
@@ -368,5 +370,43 @@ class RegistrationReconcilerTest {
         assertThat(result.outcomes().get(1).change().reason()).contains("duplicate");
         assertThat(result.succeeded()).isTrue();
         assertThat(registry.list()).singleElement().satisfies(e -> assertThat(e.id()).isEqualTo(created));
+    }
+
+    @Test
+    void listsAgainAfterCreatingOnlyWhenTheRegistrySentACreateAgain() {
+        reconciler.reconcile(desired(api("A", "Api A"), api("B", "Api B")), false);
+        assertThat(registry.listCalls()).as("the plan's list only: the in-memory registry never sends a create twice").isEqualTo(1);
+
+        AtomicLong resent = new AtomicLong();
+        ApplicationRegistry resending = new ApplicationRegistry() {
+            @Override
+            public List<RegisteredEntry> list() {
+                return registry.list();
+            }
+
+            @Override
+            public String create(Registration registration) {
+                resent.incrementAndGet();
+                return registry.create(registration);
+            }
+
+            @Override
+            public void update(String id, Registration registration) {
+                registry.update(id, registration);
+            }
+
+            @Override
+            public void delete(String id) {
+                registry.delete(id);
+            }
+
+            @Override
+            public OptionalLong resentCreates() {
+                return OptionalLong.of(resent.get());
+            }
+        };
+        new RegistrationReconciler(resending, OWNER).reconcile(desired(api("A", "Api A"), api("B", "Api B"), api("C", "Api C")), false);
+
+        assertThat(registry.listCalls()).as("the plan's list and the check for a second entry").isEqualTo(3);
     }
 }

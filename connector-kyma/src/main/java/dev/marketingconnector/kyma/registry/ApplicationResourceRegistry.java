@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -178,6 +179,12 @@ public final class ApplicationResourceRegistry implements ApplicationRegistry, A
         Map<String, LiveContent> contents = new LinkedHashMap<>();
         services.forEach((id, service) -> contents.put(id, live(id, service, secrets)));
         return contents;
+    }
+
+    /** {@return 0: a service's id follows from its identifier, so a create sent again finds it instead of adding one} */
+    @Override
+    public OptionalLong resentCreates() {
+        return OptionalLong.of(0);
     }
 
     @Override

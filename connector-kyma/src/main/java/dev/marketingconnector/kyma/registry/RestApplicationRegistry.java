@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,7 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
     private static final int MAX_ERROR_TEXT = 500;
 
     private final RestRegistryConfig config;
+    private final AtomicLong resentCreates = new AtomicLong();
     private final HttpClient http;
     private final RegistryRetry retry;
 
@@ -139,6 +142,7 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
                     LOG.info("An earlier attempt to {} went through (service {}); not sending it again", what, earlier.get());
                     return earlier.get();
                 }
+                resentCreates.incrementAndGet();
             }
             JsonNode body;
             try {
@@ -196,6 +200,15 @@ public final class RestApplicationRegistry implements ApplicationRegistry {
                 throw refused;
             }
         });
+    }
+
+    /**
+     * Counts the creates sent again after an attempt whose answer was lost and whose service the
+     * registry did not list yet: the earlier attempt may still land.
+     */
+    @Override
+    public OptionalLong resentCreates() {
+        return OptionalLong.of(resentCreates.get());
     }
 
     /** Each service is its own resource in the registry: {@link RestRegistryConfig#maxConcurrentWrites()} at once. */

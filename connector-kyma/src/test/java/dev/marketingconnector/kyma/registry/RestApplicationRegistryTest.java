@@ -209,6 +209,59 @@ class RestApplicationRegistryTest {
         assertThat(kyma.requestCount(MockKyma.Route.REGISTRY)).isEqualTo(3);
     }
 
+    @Test
+    void countsACreateSentAgainAfterItsAnswerWasLost() throws Exception {
+        HttpServer lossy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        lossy.createContext("/", exchange -> {
+            boolean post = exchange.getRequestMethod().equals("POST");
+            if (post && posts.incrementAndGet() == 1) {
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS); // no answer within the client's timeout, nothing stored
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
+            byte[] answer = (post ? "{\"id\":\"6f1c9a52-0000-0000-0000-000000000001\"}" : "[]").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        lossy.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        lossy.start();
+        try {
+            RestApplicationRegistry resending = new RestApplicationRegistry(RestRegistryConfig.builder(
+                    URI.create("http://127.0.0.1:" + lossy.getAddress().getPort() + "/" + APP + "/v1/metadata/services"))
+                    .requestTimeout(java.time.Duration.ofMillis(300)).retry(FAST_RETRY).build());
+            assertThat(resending.resentCreates()).hasValue(0);
+
+            assertThat(resending.create(contacts())).isEqualTo("6f1c9a52-0000-0000-0000-000000000001");
+
+            assertThat(posts.get()).isEqualTo(2);
+            assertThat(resending.resentCreates()).as("the lost create was looked for, not found, and sent again").hasValue(1);
+        } finally {
+            release.countDown();
+            lossy.stop(0);
+        }
+    }
+
+    @Test
+    void aCreateThatWentThroughIsNotCountedAsSentAgain() {
+        kyma.failNext(MockKyma.Route.REGISTRY, MockKyma.Failure.CUT_AFTER_APPLYING, 1);
+        RestApplicationRegistry retrying = new RestApplicationRegistry(RestRegistryConfig.builder(kyma.registryUrl(APP))
+                .retry(FAST_RETRY).build());
+
+        retrying.create(contacts());
+
+        assertThat(kyma.services(APP)).hasSize(1);
+        assertThat(retrying.resentCreates()).hasValue(0);
+    }
+
     private static final RegistryRetryConfig FAST_RETRY = RegistryRetryConfig.builder().maxAttempts(3)
             .initialBackoff(java.time.Duration.ofMillis(5)).maxBackoff(java.time.Duration.ofMillis(20)).build();
 
