@@ -28,6 +28,30 @@ class RegistrationReconcilerTest {
     private final InMemoryApplicationRegistry registry = new InMemoryApplicationRegistry();
     private final RegistrationReconciler reconciler = new RegistrationReconciler(registry, OWNER);
 
+    /** {@link #registry} behind the port's required methods only; a test overrides what it changes. */
+    private class PortOnly implements ApplicationRegistry {
+
+        @Override
+        public List<RegisteredEntry> list() {
+            return registry.list();
+        }
+
+        @Override
+        public String create(Registration registration) {
+            return registry.create(registration);
+        }
+
+        @Override
+        public void update(String id, Registration registration) {
+            registry.update(id, registration);
+        }
+
+        @Override
+        public void delete(String id) {
+            registry.delete(id);
+        }
+    }
+
     private static ApiRegistration api(String id, String name) {
         return api(id, name, "secret-1");
     }
@@ -136,31 +160,15 @@ class RegistrationReconcilerTest {
         List<ItemOutcome> progress = new ArrayList<>();
         RegistrationPlan plan = reconciler.plan(desired(api("A", "Api A"), api("B", "Api B"), api("C", "Api C")));
         // The second create fails; the first and third still happen.
-        InMemoryApplicationRegistry failing = registry;
-        RegistrationReconciler applying = new RegistrationReconciler(new ApplicationRegistry() {
+        RegistrationReconciler applying = new RegistrationReconciler(new PortOnly() {
             private int creates;
-
-            @Override
-            public List<RegisteredEntry> list() {
-                return failing.list();
-            }
 
             @Override
             public String create(Registration registration) {
                 if (++creates == 2) {
                     throw new RegistryException("test-registry", 500, "backend exploded");
                 }
-                return failing.create(registration);
-            }
-
-            @Override
-            public void update(String id, Registration registration) {
-                failing.update(id, registration);
-            }
-
-            @Override
-            public void delete(String id) {
-                failing.delete(id);
+                return registry.create(registration);
             }
         }, OWNER);
 
@@ -304,27 +312,7 @@ class RegistrationReconcilerTest {
 
     @Test
     void aRegistryThatCannotReadBackIsComparedByFingerprint() {
-        ApplicationRegistry fingerprintOnly = new ApplicationRegistry() {
-            @Override
-            public List<RegisteredEntry> list() {
-                return registry.list();
-            }
-
-            @Override
-            public String create(Registration registration) {
-                return registry.create(registration);
-            }
-
-            @Override
-            public void update(String id, Registration registration) {
-                registry.update(id, registration);
-            }
-
-            @Override
-            public void delete(String id) {
-                registry.delete(id);
-            }
-        };
+        ApplicationRegistry fingerprintOnly = new PortOnly();
         RegistrationReconciler plain = new RegistrationReconciler(fingerprintOnly, OWNER);
         plain.reconcile(desired(api("A", "Api A")), false);
         String id = registry.list().get(0).id();
@@ -340,26 +328,11 @@ class RegistrationReconcilerTest {
 
     @Test
     void aCreateThatLandedTwiceIsLeftOnceKeepingTheIdItReturned() {
-        ApplicationRegistry lateDuplicate = new ApplicationRegistry() {
-            @Override
-            public List<RegisteredEntry> list() {
-                return registry.list();
-            }
-
+        ApplicationRegistry lateDuplicate = new PortOnly() {
             @Override
             public String create(Registration registration) {
                 registry.create(registration);
                 return registry.create(registration);
-            }
-
-            @Override
-            public void update(String id, Registration registration) {
-                registry.update(id, registration);
-            }
-
-            @Override
-            public void delete(String id) {
-                registry.delete(id);
             }
         };
 
@@ -378,26 +351,11 @@ class RegistrationReconcilerTest {
         assertThat(registry.listCalls()).as("the plan's list only: the in-memory registry never sends a create twice").isEqualTo(1);
 
         AtomicLong resent = new AtomicLong();
-        ApplicationRegistry resending = new ApplicationRegistry() {
-            @Override
-            public List<RegisteredEntry> list() {
-                return registry.list();
-            }
-
+        ApplicationRegistry resending = new PortOnly() {
             @Override
             public String create(Registration registration) {
                 resent.incrementAndGet();
                 return registry.create(registration);
-            }
-
-            @Override
-            public void update(String id, Registration registration) {
-                registry.update(id, registration);
-            }
-
-            @Override
-            public void delete(String id) {
-                registry.delete(id);
             }
 
             @Override
