@@ -223,6 +223,8 @@ class HostileHttpTest {
                 }
                 RawHttp.Response fromElsewhere = RawHttp.exchange("127.0.0.3", bridge.port(), RawHttp.get("/healthz"));
                 assertThat(fromElsewhere.status()).isEqualTo(200);
+                // the refused sixth and the answered exchange give their places back asynchronously
+                await().atMost(Duration.ofSeconds(5)).until(() -> bridge.bridge.openConnections() == 5);
                 for (String address : List.of("127.0.0.4", "127.0.0.4", "127.0.0.5", "127.0.0.5", "127.0.0.5", "127.0.0.6",
                         "127.0.0.6")) {
                     open.add(RawHttp.connect(address, bridge.port()));
