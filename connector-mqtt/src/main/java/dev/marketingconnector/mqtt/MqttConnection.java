@@ -440,13 +440,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
         // No per-client state outlives a connection, so a persistent session is always "present":
         // the client then resends whatever was not acknowledged, which is what at-least-once needs.
         boolean sessionPresent = !header.isCleanSession();
-        ctx.writeAndFlush(new MqttConnAckMessage(
-                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
-                new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent)));
         String accepted = id;
         LogContext.with(accepted, null, () -> LOG.debug("Client '{}' connected from {} over {} (keep-alive {} s{})", name(), remote,
                 transport, keepAlive, honoured == keepAlive ? "" : ", honoured as " + honoured + " s"));
+        // Before the CONNACK: a client that sees it connected finds itself counted.
         bridge.listeners.connectionOpened(accepted, remote);
+        ctx.writeAndFlush(new MqttConnAckMessage(
+                new MqttFixedHeader(MqttMessageType.CONNACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                new MqttConnAckVariableHeader(MqttConnectReturnCode.CONNECTION_ACCEPTED, sessionPresent)));
     }
 
     private void refuse(MqttConnectReturnCode code, ConnectRefusal reason, String detail) {
@@ -634,7 +635,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements FlowC
 
     /** Starts waiting messages while there are slots, then decides whether to keep reading. */
     private void pump() {
-        while (!waiting.isEmpty() && forwarding < config.maxInFlightPerConnection() && phase != Phase.CLOSED) {
+        // Not once shutdown began, even before this connection's drain task has run: what waits stays unacknowledged.
+        while (!waiting.isEmpty() && forwarding < config.maxInFlightPerConnection() && phase != Phase.CLOSED && !draining
+                && bridge.accepting()) {
             if (!bridge.flow.tryAcquire()) {
                 park();
                 break;

@@ -100,7 +100,7 @@ class HostileMqttTest {
 
     @Test
     void forgetsAQos2FlowWhosePubrelDoesNotComeInTime() throws Exception {
-        try (TestBridge bridge = start(b -> b.qos2ReleaseTimeout(Duration.ofMillis(300)));
+        try (TestBridge bridge = start(b -> b.qos2ReleaseTimeout(Duration.ofSeconds(1)));
                 RawMqtt raw = RawMqtt.webSocket(bridge.port(), bridge.token())) {
             raw.send(RawMqtt.connect("never-releases", 60, true, null)).expect(RawMqtt.CONNACK);
             assertThat(raw.send(RawMqtt.publish(TOPIC, 2, 7, EVENT, false)).expect(RawMqtt.PUBREC).packetId()).isEqualTo(7);

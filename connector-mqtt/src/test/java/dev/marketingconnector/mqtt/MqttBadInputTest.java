@@ -31,7 +31,7 @@ class MqttBadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bridge = TestBridge.start(PUBLISHER, b -> b.maxPayloadBytes(MAX_PAYLOAD).connectTimeout(Duration.ofSeconds(1)).tcpPort(0));
+        bridge = TestBridge.start(PUBLISHER, b -> b.maxPayloadBytes(MAX_PAYLOAD).connectTimeout(Duration.ofSeconds(2)).tcpPort(0));
         token = bridge.token();
         healthy = Clients.paho(bridge.port(), "healthy", token);
     }

@@ -119,7 +119,7 @@ class SpoolForwarderTest {
 
         assertThat(spool.committed()).isEmpty();
         kyma.accept(0);
-        assertThat(spool.committed()).containsExactly(event(0), event(1), event(2));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(spool.committed()).containsExactly(event(0), event(1), event(2)));
     }
 
     @Test

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true, https = false)
 class RegistrationLeaseTest {
 
+    /** Quick to take over (the leaving replica releases the lease), yet renewals may stall for seconds on a busy machine. */
     private static final RegistrationLease.Timing FAST =
-            new RegistrationLease.Timing(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+            new RegistrationLease.Timing(Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofMillis(500));
 
     KubernetesClient client;
 

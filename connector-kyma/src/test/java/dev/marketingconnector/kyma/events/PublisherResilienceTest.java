@@ -242,7 +242,7 @@ class PublisherResilienceTest {
     void anEventTheOpenCircuitHoldsFailsTransientlyAtTheDeliveryTimeout() {
         // The circuit would not probe for an hour: the delivery timeout ends the wait by itself.
         PublisherConfig config = fast(kyma.publishUrl()).slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
-                .waitInOpenState(Duration.ofHours(1)).deliveryTimeout(Duration.ofMillis(500)).build();
+                .waitInOpenState(Duration.ofHours(1)).deliveryTimeout(Duration.ofSeconds(2)).build();
         try (CloudEventsPublisher publisher = new CloudEventsPublisher(config, APP)) {
             kyma.startOutage();
 

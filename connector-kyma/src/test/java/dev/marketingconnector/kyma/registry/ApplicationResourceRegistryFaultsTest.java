@@ -45,7 +45,7 @@ class ApplicationResourceRegistryFaultsTest {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl(proxy.url().toString())
                 .withRequestRetryBackoffLimit(0)
-                .withRequestTimeout(200)
+                .withRequestTimeout(1000)
                 .build()).build();
     }
 

@@ -237,7 +237,7 @@ class RestApplicationRegistryTest {
         try {
             RestApplicationRegistry resending = new RestApplicationRegistry(RestRegistryConfig.builder(
                     URI.create("http://127.0.0.1:" + lossy.getAddress().getPort() + "/" + APP + "/v1/metadata/services"))
-                    .requestTimeout(java.time.Duration.ofMillis(300)).retry(FAST_RETRY).build());
+                    .requestTimeout(java.time.Duration.ofSeconds(2)).retry(FAST_RETRY).build());
             assertThat(resending.resentCreates()).hasValue(0);
 
             assertThat(resending.create(contacts())).isEqualTo("6f1c9a52-0000-0000-0000-000000000001");

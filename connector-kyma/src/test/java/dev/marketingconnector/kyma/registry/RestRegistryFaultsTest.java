@@ -33,7 +33,10 @@ class RestRegistryFaultsTest {
     /** Short waits and time-outs so the test is quick; the attempts are the defaults. */
     private static final RegistryRetryConfig QUICK = RegistryRetryConfig.builder()
             .initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(100)).build();
-    private static final Duration TIMEOUT = Duration.ofMillis(100);
+    /** Long enough that only an injected stall runs past it, even on a busy machine. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** For the tests that inject stalls: short, so that each stall costs little. */
+    private static final Duration STALL_TIMEOUT = Duration.ofMillis(100);
 
     private MockKyma kyma;
 
@@ -50,7 +53,11 @@ class RestRegistryFaultsTest {
     }
 
     private RestApplicationRegistry registry(RegistryRetryConfig retry) {
-        return new RestApplicationRegistry(RestRegistryConfig.builder(kyma.registryUrl(APP)).requestTimeout(TIMEOUT).retry(retry).build());
+        return registry(retry, TIMEOUT);
+    }
+
+    private RestApplicationRegistry registry(RegistryRetryConfig retry, Duration timeout) {
+        return new RestApplicationRegistry(RestRegistryConfig.builder(kyma.registryUrl(APP)).requestTimeout(timeout).retry(retry).build());
     }
 
     private static Registration contacts() {
@@ -71,7 +78,7 @@ class RestRegistryFaultsTest {
     void aCreateAnsweredPastTheTimeoutIsNotSentTwice() {
         kyma.failNext(Route.REGISTRY, Failure.STALL_AFTER_APPLYING, 1);
 
-        String id = registry(QUICK).create(contacts());
+        String id = registry(QUICK, STALL_TIMEOUT).create(contacts());
 
         assertThat(kyma.services(APP)).singleElement().satisfies(s -> assertThat(s.id()).isEqualTo(id));
         assertThat(kyma.duplicateIdentifiers(APP)).isEmpty();
@@ -164,7 +171,7 @@ class RestRegistryFaultsTest {
                     .failRandomly(Route.REGISTRY, 0.3, run, Failure.UNAVAILABLE, Failure.UNAVAILABLE, Failure.CUT_AFTER_APPLYING,
                             Failure.STALL_AFTER_APPLYING);
             RegistrationReconciler reconciler = new RegistrationReconciler(registry(RegistryRetryConfig.builder()
-                    .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(40)).build()), OWNER);
+                    .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(40)).build(), STALL_TIMEOUT), OWNER);
 
             ReconcileResult result = reconciler.reconcile(desired, false);
             boolean settled = result.succeeded() && reconciler.plan(desired).changes().stream()

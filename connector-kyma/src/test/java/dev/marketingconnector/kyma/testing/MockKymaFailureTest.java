@@ -59,7 +59,7 @@ class MockKymaFailureTest {
         kyma.stallFor(Duration.ofSeconds(5)).failNext(Route.REGISTRY, Failure.STALL_AFTER_APPLYING, 1);
 
         assertThatThrownBy(() -> MockKymaTest.HTTP.send(java.net.http.HttpRequest.newBuilder(kyma.registryUrl(MockKymaTest.APP))
-                .timeout(Duration.ofMillis(300)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(2)).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(MockKymaTest.serviceDetails().toString())).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(HttpTimeoutException.class);
         assertThat(kyma.services(MockKymaTest.APP)).hasSize(1);
