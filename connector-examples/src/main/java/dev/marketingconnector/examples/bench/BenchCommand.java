@@ -185,14 +185,15 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--in-flight", paramLabel = "<n>", description = "QoS 1 messages in flight per client. Default: 16 (smoke: 4).")
         Integer inFlight;
 
-        @Option(names = "--events", paramLabel = "<n>", description = "Events per round, for each subject. Default: 20000 (smoke: 200).")
+        @Option(names = "--events", paramLabel = "<n>", description = "Events per round, for each subject. Default: 50000 (smoke: 200).")
         Integer events;
 
         @Option(names = "--warmup-events", paramLabel = "<n>",
-                description = "Events of the warm-up, each subject. Default: as many as --events, at least 10000 (smoke: 50).")
+                description = "Events of the warm-up, each subject. Default: 200000, enough for the JIT to finish "
+                        + "with the bridge's hot path (smoke: 50).")
         Integer warmupEvents;
 
-        @Option(names = "--rounds", paramLabel = "<n>", description = "Measured rounds, each running every subject once. Default: 3 (smoke: 1).")
+        @Option(names = "--rounds", paramLabel = "<n>", description = "Measured rounds, each running every subject once. Default: 5 (smoke: 1).")
         Integer rounds;
 
         @Option(names = "--ceiling-concurrency", paramLabel = "<n>", description = "Direct POSTs in flight for the ceiling. Default: 128 (smoke: 8).")
@@ -204,9 +205,10 @@ public final class BenchCommand implements Callable<Integer> {
         Integer ceilingConnections;
 
         @Option(names = "--ceilings", paramLabel = "<client>", split = ",",
-                description = "Ceiling clients, each measured every round; the fastest one's median is the ceiling: netty-pipelined "
-                        + "(--ceiling-concurrency requests pipelined over --ceiling-connections), netty-pool (one connection per "
-                        + "request in flight), jdk (java.net.http). Default: all three.")
+                description = "Ceiling clients, each measured every round; the fastest median of those that do not pipeline is the "
+                        + "ceiling: netty-pool (one keep-alive connection per request in flight), jdk (java.net.http), and, shown "
+                        + "next to it, netty-pipelined (--ceiling-concurrency requests pipelined over --ceiling-connections: the "
+                        + "sink's capacity for batched reads, which HTTP/1.1 advises clients not to use for POSTs). Default: all three.")
         List<String> ceilings;
 
         @Option(names = "--sink-delay", paramLabel = "<duration>", converter = DurationConverter.class,
@@ -283,7 +285,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         IngestBenchmark.Settings settings() {
             int n = pick(events, IngestBenchmark.DEFAULT_EVENTS, 200);
-            int warmup = warmupEvents != null ? warmupEvents : options.smoke ? Math.min(n, 50) : Math.max(n, IngestBenchmark.MIN_WARMUP_EVENTS);
+            int warmup = warmupEvents != null ? warmupEvents : options.smoke ? Math.min(n, 50) : Math.max(n, IngestBenchmark.DEFAULT_WARMUP_EVENTS);
             return new IngestBenchmark.Settings(pick(clients, IngestBenchmark.DEFAULT_CLIENTS, 2), pick(inFlight, IngestBenchmark.DEFAULT_IN_FLIGHT, 4),
                     n, warmup, pick(rounds, IngestBenchmark.DEFAULT_ROUNDS, 1),
                     pick(ceilingConcurrency, NettyCeilingLoad.DEFAULT_CONCURRENCY, 8), pick(ceilingConnections, NettyCeilingLoad.DEFAULT_CONNECTIONS, 2),
