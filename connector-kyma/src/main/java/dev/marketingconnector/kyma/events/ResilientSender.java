@@ -73,6 +73,8 @@ final class ResilientSender implements AutoCloseable {
     private final boolean ownsGroup;
     private final EventLoopState[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
+    /** Transient failures in a row across all events, none accepted in between: how long failures have persisted. */
+    private final AtomicInteger failureStreak = new AtomicInteger();
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private final long requestTimeoutNanos;
     private final long deliveryTimeoutNanos;
@@ -102,7 +104,10 @@ final class ResilientSender implements AutoCloseable {
             if (outcome.isLeft() && unwrap(outcome.getLeft()) instanceof PublishException failure && failure.retryAfter().isPresent()) {
                 return Math.min(failure.retryAfter().get().toMillis(), maxRetryAfter);
             }
-            return backoff.apply(attempt);
+            // The wait grows only while failures persist across the publisher: a failure among accepted events
+            // is sent again at once, since every wait also holds back the acknowledgements queued behind the event.
+            int persisting = Math.min(attempt, failureStreak.get());
+            return persisting <= 1 ? 0L : backoff.apply(persisting - 1);
         };
         this.retry = Retry.of(config.name(), RetryConfig.custom()
                 .maxAttempts(config.maxAttempts())
@@ -315,6 +320,9 @@ final class ResilientSender implements AutoCloseable {
     void answered(Delivery d, int status, String retryAfter, String body) {
         long elapsed = callEnded(d);
         if (status / 100 == 2) {
+            if (failureStreak.get() != 0) {
+                failureStreak.set(0);
+            }
             circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
             d.retryContext.onComplete();
             succeed(d, status);
@@ -328,7 +336,16 @@ final class ResilientSender implements AutoCloseable {
                         + (serverText == null ? "(no error text)" : serverText)
                         + (transientFailure ? " (transient)" : " (permanent: not retried)"), null);
         circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+        countFailure(failure);
         retryOrFail(d, failure);
+    }
+
+    private void countFailure(PublishException failure) {
+        if (failure.isTransient()) {
+            failureStreak.incrementAndGet();
+        } else if (failureStreak.get() != 0) {
+            failureStreak.set(0); // the service answered: it is up
+        }
     }
 
     /** The request failed without an answer: connection refused or lost, TLS, time-out. */
@@ -336,6 +353,7 @@ final class ResilientSender implements AutoCloseable {
         long elapsed = callEnded(d);
         PublishException failure = fromError(d.event, error, timedOut);
         circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+        countFailure(failure);
         retryOrFail(d, failure);
     }
 
