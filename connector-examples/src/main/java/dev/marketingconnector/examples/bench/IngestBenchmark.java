@@ -196,7 +196,7 @@ final class IngestBenchmark {
             List<SummaryTable.Row> rows = new ArrayList<>();
             String ceilings = String.join(", ", settings.ceilings().stream().filter(k -> has(k.subject()) && !k.pipelines())
                     .map(k -> String.format("%s %,.0f", k.option(), throughput(k.subject()))).toList());
-            String pipelined = settings.ceilings().stream().filter(k -> has(k.subject()) && k.pipelines())
+            String pipelined = settings.ceilings().stream().filter(k -> has(k.subject()) && k.pipelines() && throughput(k.subject()) > 0)
                     .map(k -> String.format("; pipelined (no ceiling for POSTs) %,.0f → %.2f", throughput(k.subject()),
                             throughput(BRIDGE) / throughput(k.subject())))
                     .findFirst().orElse("");
